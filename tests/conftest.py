@@ -1,0 +1,63 @@
+"""Shared fixtures: a fresh store per test, the CLI runner, and the real data when it is present."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from navigator.config import Settings  # noqa: E402
+from navigator.store.db import Store  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NAVIGATOR_SHARED_DIR", REPO.parent / "shared"))
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_DIR = REPO / "directory_data"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    s = Store.open(settings)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, or skip: the real datasets are never copied into the repo."""
+    path = SHARED / "data"
+    if not (path / "real").is_dir():
+        pytest.skip("../shared/data is not present")
+    return path
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def cli(settings: Settings):  # type: ignore[no-untyped-def]
+    """Run `navigator ARGS...` in-process against this test's data dir; returns the click Result."""
+    from typer.testing import CliRunner
+
+    from navigator.cli import _register
+    from navigator.cli._app import app
+
+    _register()
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, ["--data-dir", str(settings.data_dir), *args], input=input)
+
+    return run
