@@ -42,7 +42,9 @@ class CliContext:
 
 DataDirOption = Annotated[
     str | None,
-    typer.Option("--data-dir", help="Folder for the store and indexes (env NAVIGATOR_DATA_DIR).", show_default=False),
+    typer.Option(
+        "--data-dir", help="Folder for the store and indexes (env NAVIGATOR_DATA_DIR).", show_default=False
+    ),
 ]
 
 

@@ -157,7 +157,6 @@ class ServiceAtLocation(Base):
     location: Mapped[Location] = relationship(lazy="joined")
 
 
-
 class Phone(Base):
     __tablename__ = "phone"
     id: Mapped[int] = mapped_column(primary_key=True)
