@@ -138,6 +138,27 @@ def test_v1_weekday_numbers_and_names_become_byday(reader: OrukJsonReader, oruk_
     ]
 
 
+def test_v1_bare_locations_and_schedules_without_a_location(reader: OrukJsonReader, tmp_path: Path) -> None:
+    service = {
+        "id": "s1",
+        "name": "Bare locations",
+        "regular_schedules": [{"weekday": "Weekdays", "opens_at": "9am"}],
+        "locations": [{"id": "L1", "name": "Hall", "physical_addresses": [{"postal_code": "ZZ1 1ZZ"}]}],
+        "service_at_locations": [{"id": "sal-9", "regular_schedules": [{"weekday": 7, "closes_at": "4pm"}]}],
+    }
+    data = reader.read(write(tmp_path, json.dumps([service]))).records[0].data
+    # A service_at_location without a location adds its hours but no location.
+    assert data["service_at_locations"] == [
+        {"location": {"id": "L1", "name": "Hall", "addresses": [{"postal_code": "ZZ1 1ZZ"}]}}
+    ]
+    # Wording it cannot turn into a day code is passed on as found, for the normaliser to judge.
+    assert data["schedules"] == [
+        {"freq": "WEEKLY", "byday": "Weekdays", "opens_at": "9am"},
+        {"freq": "WEEKLY", "byday": "SU", "closes_at": "4pm"},
+    ]
+    assert data["extras"]["oruk_version"] == "1.0"
+
+
 def test_v1_paged_envelope(reader: OrukJsonReader, oruk_dir: Path) -> None:
     result = reader.read(oruk_dir / "v1_paged.json")
     assert_contract(result)

@@ -104,11 +104,11 @@ def _locations(obj: dict[str, Any], notes: MapNotes) -> tuple[list[dict[str, Any
         for path, item in c.objects(obj.get(key), f".{key}", notes):
             # service_at_locations items wrap the location; a bare `locations` list does not.
             nested = item.get("location")
-            location = nested if isinstance(nested, dict) else item
+            location = nested if isinstance(nested, dict) else item if key == "locations" else {}
             for sched_key in ("regular_schedule", "regular_schedules"):
                 found = c.objects(item.get(sched_key), f"{path}.{sched_key}", notes)
                 schedules.extend(_schedule(o) for _, o in found)
-            mapped = _location(location, path, notes)
+            mapped = _location(location, f"{path}.location" if location is nested else path, notes)
             if mapped:
                 wrapped.append({"location": mapped})
     return wrapped, [s for s in schedules if s]
