@@ -385,7 +385,8 @@ class _Package:
 def _phone(r: Row) -> dict[str, str] | None:
     if r.get("contact_id") or not r.get("number"):
         return None  # a named person's own number stays out, like contacts.csv
-    notes = [v for v in (r.get("description"), r.get("department"), r.get("type")) if v]
+    kind = r.get("type", "") if r.get("type", "").lower() != "voice" else ""  # "voice" is the default
+    notes = [v for v in (r.get("description"), r.get("department"), kind) if v]
     if r.get("extension"):
         notes.append(f"ext. {r['extension']}")
     return {"number": r["number"], "description": "; ".join(notes)}

@@ -86,7 +86,7 @@ class SpreadsheetReader:
         result.problems.extend(table.bad_rows)
         if header_at:
             why = f"rows above the header (line {table.header_line}) were skipped as titles"
-            result.warnings.append(ReadProblem(table.name, f"lines 1-{table.header_line - 1}", why))
+            result.warnings.append(ReadProblem(table.name, f"line {table.header_line}", why))
         org_lookup = _Lookup.build(orgs, ORGANISATION_ALIASES, result)
         location_lookup = _Lookup.build(locs, LOCATION_ALIASES, result)
         _Rows(table, org_lookup, location_lookup, self.taxonomy, result).run()
@@ -128,7 +128,7 @@ def _header_row(
         raise FileUnreadable(grid.name, "has no rows at all; it needs a header row naming the columns")
     first = grid.rows[0]
     columns = ", ".join(c.strip() for c in first.cells if c.strip())
-    above = f" (lines 1-{first.line - 1} are blank)" if first.line > 1 else ""
+    above = {1: "", 2: " (line 1 is blank)"}.get(first.line, f" (lines 1-{first.line - 1} are blank)")
     raise FileUnreadable(
         grid.name,
         f"no column for the service name. The first row{above} holds: {columns}. "

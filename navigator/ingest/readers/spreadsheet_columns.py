@@ -7,6 +7,7 @@ Column names match loosely (case, spaces and punctuation are ignored: "Post code
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from navigator.ingest.readers.tabular import header_key
@@ -128,7 +129,9 @@ def split_list(cell: str, commas: bool = False) -> list[str]:
 
 
 def slug(*parts: str) -> str:
-    text = "-".join(p for p in parts if p)
+    """ "Kendal Trust", "Chatty Café" → "kendal-trust-chatty-cafe" (accents folded, so ids stay ASCII)."""
+    text = unicodedata.normalize("NFKD", "-".join(p for p in parts if p))
+    text = text.encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^0-9a-z]+", "-", text.casefold()).strip("-")[:80]
 
 
