@@ -42,7 +42,9 @@ def document_text_from_record(record: ServiceRecord) -> str:
 
 def document_text_from_common(row: Mapping[str, Any]) -> str:
     """For rows of ../shared/data/real/*/services_common.jsonl (benchmarks only)."""
-    return document_text(row.get("name"), row.get("organisation"), row.get("categories") or [], row.get("description"))
+    return document_text(
+        row.get("name"), row.get("organisation"), row.get("categories") or [], row.get("description")
+    )
 
 
 def text_hash(text: str) -> str:

@@ -1,0 +1,69 @@
+"""Dev-set quality of the search over the real listings, through the same Searcher the API uses.
+
+HF_HUB_OFFLINE=1 python bench/search_quality.py [--per-query] [--set dense=0.7 ...] [--out run.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from search_common import build_real_bundle, load_dev
+
+from navigator.config import Settings
+from navigator.geo.outcodes import OutcodeTable
+from navigator.search.embedder import load_embedder
+from navigator.search.factory import build_searcher
+from navigator.search.metrics import score_query, score_run
+from navigator.search.ranking import RankWeights
+from navigator.search.schema import SearchRequest
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--set", action="append", default=[], help="RankWeights field=value")
+    parser.add_argument("--no-per-need", action="store_true")
+    parser.add_argument("--out")
+    args = parser.parse_args()
+    settings = Settings(data_dir=Path("/tmp/navigator-bench"))
+    embedder = load_embedder(settings)
+    table = OutcodeTable.load_default()
+    bundle = build_real_bundle(embedder, table)
+    weights = RankWeights()
+    for item in args.set:
+        name, value = item.split("=")
+        setattr(weights, name, type(getattr(weights, name))(float(value)))
+    searcher = build_searcher(bundle, embedder, table, settings, weights, semantic_reasons=0)
+    searcher.config.per_need = not args.no_per_need
+    dev = load_dev()
+    run, qrels = {}, {}
+    t0 = time.perf_counter()
+    for q in dev:
+        response = searcher.search(SearchRequest(q=q["query"], limit=10))
+        run[q["qid"]] = [r.id for r in response.results]
+        qrels[q["qid"]] = q["relevant"]
+        if args.per_query:
+            nd, rc = score_query(run[q["qid"]], q["relevant"])
+            u = response.query
+            needs = ",".join(n.key for n in u.needs)
+            place = u.place.label if u.place else "-"
+            print(
+                f"{q['qid']} nDCG {nd:.3f} R {rc:.3f} | needs={needs} place={place} age={u.age} | {q['query'][:70]}"
+            )
+    elapsed = time.perf_counter() - t0
+    result = score_run(run, qrels)
+    print(
+        f"nDCG@10 {result['ndcg@10']:.4f}  recall@10 {result['recall@10']:.4f}  "
+        f"({len(dev)} queries, {elapsed / len(dev) * 1000:.1f} ms/query)  weights={weights}"
+    )
+    if args.out:
+        with open(args.out, "w") as handle:
+            for qid, ids in run.items():
+                handle.write(json.dumps({"qid": qid, "ids": ids}) + "\n")
+
+
+if __name__ == "__main__":
+    main()

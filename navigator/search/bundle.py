@@ -1,0 +1,119 @@
+"""One index build in memory: vectors + ANN, keyword index, filter arrays, ids and docs.
+
+`write_bundle` lays out a build folder (the manifest last, so a folder with a manifest is complete);
+`IndexBundle.load` reads one back after checking its manifest against the configured model.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from navigator.search.ann import AnnIndex, build_ann, choose_backend, load_ann
+from navigator.search.docs_file import DocsFile, write_docs
+from navigator.search.facts import ListingFacts
+from navigator.search.filters import FilterArrays
+from navigator.search.keyword import KeywordIndex
+from navigator.search.manifest import Manifest
+
+VECTORS = "vectors.npy"
+IDS = "ids.json"
+FILTERS = "filters.npz"
+DOCS = "docs.jsonl"
+KEYWORD_DIR = "bm25"
+
+
+@dataclass
+class IndexBundle:
+    folder: Path
+    manifest: Manifest
+    ids: list[str]  # the id each source published, per row
+    sources: list[str]
+    vectors: np.ndarray
+    ann: AnnIndex
+    keyword: KeywordIndex
+    filters: FilterArrays
+    docs: DocsFile
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def load(cls, folder: Path, model_id: str, dimensions: int | None) -> IndexBundle:
+        manifest = Manifest.read(folder)
+        manifest.check(model_id, dimensions)
+        vectors = np.load(folder / VECTORS)
+        ids = json.loads((folder / IDS).read_text(encoding="utf-8"))
+        return cls(
+            folder=folder,
+            manifest=manifest,
+            ids=ids["source_id"],
+            sources=ids["source"],
+            vectors=vectors,
+            ann=load_ann(folder, vectors, manifest.backend),
+            keyword=KeywordIndex.load(folder / KEYWORD_DIR),
+            filters=FilterArrays.load(folder / FILTERS, manifest.filters_meta),
+            docs=DocsFile(folder / DOCS),
+        )
+
+    def close(self) -> None:
+        self.docs.close()
+
+
+def write_bundle(
+    folder: Path,
+    *,
+    build_id: str,
+    facts: list[ListingFacts],
+    vectors: np.ndarray,
+    area_keys: list[set[str]],
+    model_id: str,
+    store_generation: int,
+    backend: str | None = None,
+    started: float | None = None,
+) -> Manifest:
+    """Write every file of a build into `folder` (which must exist and be empty)."""
+    started = started or time.perf_counter()
+    n = len(facts)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    np.save(folder / VECTORS, vectors)
+    ids = {
+        "source_id": [f.source_id for f in facts],
+        "source": [f.source for f in facts],
+        "store_id": [f.store_id for f in facts],
+    }
+    (folder / IDS).write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
+    keyword = KeywordIndex.build([f.text for f in facts]) if n else KeywordIndex.build([""])
+    keyword.save(folder / KEYWORD_DIR)
+    filters = FilterArrays.build(facts, area_keys)
+    filters_meta = filters.save(folder / FILTERS)
+    write_docs(folder / DOCS, (f.display for f in facts))
+    backend = backend or choose_backend(n)
+    ann = build_ann(vectors, backend)
+    ann.save(folder)
+    manifest = Manifest(
+        build_id=build_id,
+        model_id=model_id,
+        dimensions=int(vectors.shape[1]) if vectors.ndim == 2 else 0,
+        backend=backend,
+        count=n,
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        store_generation=store_generation,
+        counts={
+            "listings": n,
+            "active": int(filters.active.sum()),
+            "located": int(filters.has_location.sum()),
+            "categories": len(filters.categories.keys),
+            "areas": len(filters.areas.keys),
+        },
+        filters_meta=filters_meta,
+    )
+    manifest.build_seconds = round(time.perf_counter() - started, 3)
+    manifest.write(folder)
+    return manifest

@@ -1,0 +1,347 @@
+"""The search itself: understand the text, gather candidates (dense + keyword), fuse and rank them
+under the filters, page, and explain each result. One `Searcher` per loaded index build."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from navigator.geo.outcodes import OutcodeTable
+from navigator.search.ann import top_k
+from navigator.search.bundle import IndexBundle
+from navigator.search.constraints import Constraints, base_mask, resolve
+from navigator.search.filters import FREE_NO, FREE_YES
+from navigator.search.places import AreaResolver
+from navigator.search.ranking import RankWeights, fuse, place_adjustment
+from navigator.search.reasons import Explainer
+from navigator.search.schema import (
+    IndexInfo,
+    NeedOut,
+    PlaceOut,
+    SearchRequest,
+    SearchResponse,
+    UnderstoodOut,
+)
+from navigator.search.understand.model import UnderstoodQuery
+from navigator.search.understanding import Understander
+
+QueryVector = Callable[[str], np.ndarray]
+
+
+@dataclass
+class Ranked:
+    rows: np.ndarray
+    scores: np.ndarray
+    need_of: dict[int, str] = field(default_factory=dict)  # row → need label (multi-need searches)
+
+
+@dataclass
+class SearchConfig:
+    default_radius_km: float = 16.0
+    stale_after_days: int = 365
+    weights: RankWeights = field(default_factory=RankWeights)
+    per_need: bool = True  # genuinely separate needs each get their own retrieval, labelled
+
+
+class Searcher:
+    def __init__(
+        self,
+        bundle: IndexBundle,
+        query_vector: QueryVector,
+        understander: Understander,
+        areas: AreaResolver,
+        table: OutcodeTable,
+        config: SearchConfig,
+        explainer: Explainer,
+    ) -> None:
+        self.bundle = bundle
+        self.query_vector = query_vector
+        self.understander = understander
+        self.areas = areas
+        self.table = table
+        self.config = config
+        self.explainer = explainer
+
+    # ---- entry point -----------------------------------------------------------------------------
+    def search(self, request: SearchRequest, stale: bool = False) -> SearchResponse:
+        started = time.perf_counter()
+        f = self.bundle.filters
+        c = resolve(request, f, self.table, self.config.default_radius_km)
+        if not c.text and not c.has_filters:
+            from navigator.search.schema import SearchInputError
+
+            raise SearchInputError(
+                "q",
+                "Tell us what you are looking for (for example 'lonely since my wife died' or 'food bank'), "
+                "or give a postcode, category, age or other filter to browse.",
+            )
+        understood = self.understander(c.text) if c.text else None
+        if understood is not None and understood.age is not None and c.age is None and understood.age <= 120:
+            c.age = understood.age
+        if understood is not None and understood.place is not None and c.lat is None:
+            self._use_text_place(c, understood)
+        mask = base_mask(c, f)
+        distance = f.nearest_km(c.lat, c.lon) if c.lat is not None and c.lon is not None else None
+        in_area = has_area = None
+        if distance is not None:
+            keys = self.areas.place_keys(c.place_label or "", c.place_outcodes)
+            in_area = f.areas.mask(keys, f.n)
+            has_area = self._has_area()
+            radius = c.radius_km or self.config.default_radius_km
+            near = np.isnan(distance) | (distance <= radius) | in_area
+            if "in_person" in c.modes:
+                near &= ~np.isnan(distance) | in_area
+            mask &= near
+        if understood is None:
+            ranked = self._browse(mask, distance)
+        else:
+            ranked = self._rank(understood, c, mask, distance, in_area, has_area)
+        page = ranked.rows[c.offset : c.offset + c.limit]
+        query_vector = self.query_vector(understood.text or c.text) if understood is not None else None
+        results = self.explainer.explain(
+            self.bundle,
+            page,
+            ranked.scores[c.offset : c.offset + c.limit],
+            understood,
+            c,
+            distance,
+            ranked.need_of,
+            query_vector,
+        )
+        return SearchResponse(
+            results=results,
+            total=int(ranked.rows.size),
+            limit=c.limit,
+            offset=c.offset,
+            query=_understood_out(c, understood),
+            index=IndexInfo(
+                build_id=self.bundle.manifest.build_id,
+                built_at=self.bundle.manifest.built_at,
+                count=self.bundle.count,
+                stale=stale,
+                backend=self.bundle.manifest.backend,
+            ),
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    # ---- helpers ---------------------------------------------------------------------------------
+    def _has_area(self) -> np.ndarray:
+        cached = getattr(self, "_has_area_cache", None)
+        if cached is None:
+            f = self.bundle.filters
+            cached = np.zeros(f.n, dtype=bool)
+            cached[f.areas.rows] = True
+            self._has_area_cache = cached
+        return cached
+
+    def _use_text_place(self, c: Constraints, understood: UnderstoodQuery) -> None:
+        place = understood.place
+        assert place is not None
+        if place.lat is None or place.lon is None:
+            found = self.table.find_place(place.label)
+            if found is None:
+                return
+            c.lat, c.lon = found.lat, found.lon
+        else:
+            c.lat, c.lon = place.lat, place.lon
+        c.place_label, c.place_kind, c.place_outcodes = place.label, place.kind, tuple(place.outcodes)
+        c.radius_km = c.radius_km or self.config.default_radius_km
+
+    def _browse(self, mask: np.ndarray, distance: np.ndarray | None) -> Ranked:
+        rows = np.flatnonzero(mask)
+        if distance is None:
+            return Ranked(rows, np.zeros(rows.size, dtype=np.float32))
+        d = distance[rows]
+        key = np.where(np.isnan(d), np.inf, d)
+        order = np.argsort(key, kind="stable")
+        rows, d = rows[order], d[order]
+        return Ranked(rows, np.where(np.isnan(d), 0.0, 1.0 / (1.0 + d)).astype(np.float32))
+
+    def _vector(self, understood: UnderstoodQuery, needs: list) -> np.ndarray:  # type: ignore[type-arg]
+        w = self.config.weights
+        vector = self.query_vector(understood.text or understood.original).astype(np.float32)
+        if needs and w.need_expansion > 0:
+            expansion = np.mean([self.query_vector(n.expansion) for n in needs if n.expansion], axis=0)
+            vector = vector + w.need_expansion * expansion
+        return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+    def _candidates(
+        self, vector: np.ndarray, keyword: np.ndarray, mask: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        w = self.config.weights
+        allowed = int(mask.sum())
+        if allowed == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        full = allowed == mask.size
+        _, dense_rows = self.bundle.ann.search(vector, w.candidates, None if full else mask)
+        masked_kw = keyword if full else np.where(mask, keyword, 0.0)
+        kw_rows = top_k(masked_kw, w.candidates)
+        kw_rows = kw_rows[masked_kw[kw_rows] > 0]
+        rows = np.union1d(dense_rows, kw_rows)
+        return rows, self.bundle.vectors[rows] @ vector
+
+    def _score(
+        self,
+        understood: UnderstoodQuery,
+        needs: list,
+        c: Constraints,
+        mask: np.ndarray,  # type: ignore[type-arg]
+        distance: np.ndarray | None,
+        in_area: np.ndarray | None,
+        has_area: np.ndarray | None,
+    ) -> Ranked:
+        w = self.config.weights
+        f = self.bundle.filters
+        text = understood.text or understood.original
+        kw_text = " ".join([text, *(n.expansion for n in needs)])
+        keyword = self.bundle.keyword.scores(kw_text)
+        vector = self._vector(understood, needs)
+        rows, dense = self._candidates(vector, keyword, mask)
+        if rows.size == 0:
+            return Ranked(rows, dense)
+        score = fuse(dense, keyword[rows], w)
+        if w.prf > 0 and rows.size > w.prf_docs:
+            top = rows[top_k(score, w.prf_docs)]
+            vector = vector + w.prf * self.bundle.vectors[top].mean(axis=0)
+            vector /= max(float(np.linalg.norm(vector)), 1e-9)
+            more, _ = self._candidates(vector, keyword, mask)
+            rows = np.union1d(rows, more)
+            dense = self.bundle.vectors[rows] @ vector
+            score = fuse(dense, keyword[rows], w)
+        score = score + self._signals(rows, understood, needs, c, distance, in_area, has_area)
+        order = np.argsort(-score, kind="stable")
+        return Ranked(rows[order], score[order].astype(np.float32))
+
+    def _signals(
+        self,
+        rows: np.ndarray,
+        understood: UnderstoodQuery,
+        needs: list,
+        c: Constraints,  # type: ignore[type-arg]
+        distance: np.ndarray | None,
+        in_area: np.ndarray | None,
+        has_area: np.ndarray | None,
+    ) -> np.ndarray:
+        w = self.config.weights
+        f = self.bundle.filters
+        adjust = np.zeros(rows.size, dtype=np.float32)
+        if distance is not None and in_area is not None and has_area is not None:
+            adjust += place_adjustment(
+                distance[rows], c.radius_km or self.config.default_radius_km, in_area[rows], has_area[rows], w
+            )
+        today = int(time.time() // 86400)  # days since 1970-01-01, as verified_day counts
+        verified = f.verified_day[rows]
+        stale = (verified >= 0) & (today - verified > self.config.stale_after_days)
+        adjust -= w.stale * stale
+        if understood.free:
+            adjust += w.wish * (f.free[rows] == FREE_YES) - w.wish * (f.free[rows] == FREE_NO)
+        if understood.days:
+            adjust += w.wish * f.open_on(list(understood.days))[rows]
+        if understood.modes:
+            adjust += w.wish * f.offers_mode(list(understood.modes))[rows]
+        cats = {k for n in needs for k in _fold_all(getattr(n, "categories", ()))}
+        if cats and w.need_category > 0:
+            adjust += w.need_category * f.categories.mask(cats, f.n)[rows]
+        return adjust
+
+    def _rank(
+        self,
+        understood: UnderstoodQuery,
+        c: Constraints,
+        mask: np.ndarray,
+        distance: np.ndarray | None,
+        in_area: np.ndarray | None,
+        has_area: np.ndarray | None,
+    ) -> Ranked:
+        needs = list(understood.needs)
+        if not (self.config.per_need and len(needs) >= 2):
+            ranked = self._score(understood, needs, c, mask, distance, in_area, has_area)
+            if len(needs) == 1:
+                ranked.need_of = dict.fromkeys(ranked.rows[: c.offset + c.limit].tolist(), needs[0].display)
+            return ranked
+        return self._per_need(understood, needs, c, mask, distance, in_area, has_area)
+
+    def _per_need(
+        self,
+        understood: UnderstoodQuery,
+        needs: list,
+        c: Constraints,
+        mask: np.ndarray,  # type: ignore[type-arg]
+        distance: np.ndarray | None,
+        in_area: np.ndarray | None,
+        has_area: np.ndarray | None,
+    ) -> Ranked:
+        """Genuinely separate needs: rank for each, then interleave so every need is covered, labelled."""
+        lists = [self._score(understood, [need], c, mask, distance, in_area, has_area) for need in needs]
+        seen: set[int] = set()
+        rows: list[int] = []
+        scores: list[float] = []
+        need_of: dict[int, str] = {}
+        positions = [0] * len(lists)
+        while any(p < r.rows.size for p, r in zip(positions, lists, strict=True)):
+            for i, ranked in enumerate(lists):
+                while positions[i] < ranked.rows.size:
+                    row = int(ranked.rows[positions[i]])
+                    positions[i] += 1
+                    if row not in seen:
+                        seen.add(row)
+                        rows.append(row)
+                        scores.append(float(ranked.scores[positions[i] - 1]))
+                        need_of[row] = needs[i].display
+                        break
+        return Ranked(np.asarray(rows, dtype=np.int64), np.asarray(scores, dtype=np.float32), need_of)
+
+
+def _fold_all(values: object) -> list[str]:
+    from navigator.search.facts import fold
+
+    return [fold(v) for v in values]  # type: ignore[attr-defined]
+
+
+def _understood_out(c: Constraints, understood: UnderstoodQuery | None) -> UnderstoodOut:
+    filters: dict[str, object] = {}
+    if c.lat is not None:
+        filters["near"] = {"place": c.place_label, "radius_km": round(c.radius_km or 0, 1)}
+    if c.free_only:
+        filters["free"] = True
+    if c.age is not None:
+        filters["age"] = c.age
+    if c.days:
+        filters["days"] = c.days
+    if c.modes:
+        filters["modes"] = c.modes
+    if c.category:
+        filters["category"] = c.category
+    if not c.include_inactive:
+        filters["status"] = "active"
+    prefs: dict[str, object] = {}
+    if understood is not None:
+        if understood.free and not c.free_only:
+            prefs["free"] = True
+        for name in ("days", "times", "modes"):
+            value = getattr(understood, name)
+            if value:
+                prefs[name] = list(value)
+    place = None
+    if c.lat is not None:
+        place = PlaceOut(
+            label=c.place_label or "", kind=c.place_kind or "", lat=c.lat, lon=c.lon, radius_km=c.radius_km
+        )
+    return UnderstoodOut(
+        text=understood.text if understood else "",
+        needs=[
+            NeedOut(key=n.key, label=n.display, matched=n.matched)
+            for n in (understood.needs if understood else [])
+        ],
+        place=place,
+        age=c.age,
+        life_stage=understood.life_stage if understood else None,
+        filters=filters,
+        preferences=prefs,
+        repairs=[list(r) for r in (understood.repairs if understood else ())],
+        messages=c.messages,
+        mode="search" if understood is not None else "browse",
+    )

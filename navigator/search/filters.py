@@ -1,0 +1,148 @@
+"""Filter and ranking values of every listing as numpy arrays, built once at index time.
+
+One row per listing, in index order. A search turns the request's filters into one boolean mask
+with a handful of vectorised comparisons; nothing here loops over listings at query time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from navigator.search.facts import DAYS, MODES, ListingFacts, fold
+from navigator.search.postings import Postings
+
+NO_AGE_MIN, NO_AGE_MAX = -1, 999
+FREE_UNKNOWN, FREE_NO, FREE_YES = -1, 0, 1
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass
+class FilterArrays:
+    n: int
+    point_indptr: np.ndarray  # venues of row i are point_lat[indptr[i]:indptr[i+1]]
+    point_lat: np.ndarray
+    point_lon: np.ndarray
+    has_location: np.ndarray  # bool
+    min_age: np.ndarray  # int16, NO_AGE_MIN when open
+    max_age: np.ndarray  # int16, NO_AGE_MAX when open
+    free: np.ndarray  # int8: FREE_YES / FREE_NO / FREE_UNKNOWN
+    days: np.ndarray  # uint8 bitmask over DAYS
+    modes: np.ndarray  # uint8 bitmask over MODES
+    active: np.ndarray  # bool
+    verified_day: np.ndarray  # int32 days since 1970-01-01, -1 unknown
+    categories: Postings  # folded category/taxonomy term → rows
+    category_labels: dict[str, str]  # folded → label as published
+    areas: Postings  # folded place key → rows
+
+    @classmethod
+    def build(cls, facts: list[ListingFacts], area_keys: list[set[str]]) -> FilterArrays:
+        n = len(facts)
+        sizes = np.array([len(f.points) for f in facts], dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        lat = np.array([p[0] for f in facts for p in f.points], dtype=np.float32)
+        lon = np.array([p[1] for f in facts for p in f.points], dtype=np.float32)
+        labels: dict[str, str] = {}
+        for f in facts:
+            for c in f.categories:
+                labels.setdefault(fold(c), c)
+        return cls(
+            n=n,
+            point_indptr=indptr,
+            point_lat=lat,
+            point_lon=lon,
+            has_location=sizes > 0,
+            min_age=np.array([NO_AGE_MIN if f.min_age is None else f.min_age for f in facts], dtype=np.int16),
+            max_age=np.array([NO_AGE_MAX if f.max_age is None else f.max_age for f in facts], dtype=np.int16),
+            free=np.array(
+                [FREE_UNKNOWN if f.free is None else (FREE_YES if f.free else FREE_NO) for f in facts],
+                dtype=np.int8,
+            ),
+            days=np.array([f.days for f in facts], dtype=np.uint8),
+            modes=np.array([f.modes for f in facts], dtype=np.uint8),
+            active=np.array([f.active for f in facts], dtype=bool),
+            verified_day=np.array(
+                [-1 if f.verified is None else (f.verified - EPOCH).days for f in facts], dtype=np.int32
+            ),
+            categories=Postings.build([[fold(c) for c in f.categories] for f in facts]),
+            category_labels=labels,
+            areas=Postings.build(area_keys),
+        )
+
+    # ---- persistence -------------------------------------------------------------------------
+    def save(self, path: Path) -> dict[str, object]:
+        """Write the arrays to `path` (.npz); returns the JSON-able part (key lists) for the manifest."""
+        arrays = {
+            "point_indptr": self.point_indptr,
+            "point_lat": self.point_lat,
+            "point_lon": self.point_lon,
+            "has_location": self.has_location,
+            "min_age": self.min_age,
+            "max_age": self.max_age,
+            "free": self.free,
+            "days": self.days,
+            "modes": self.modes,
+            "active": self.active,
+            "verified_day": self.verified_day,
+            **self.categories.arrays("cat"),
+            **self.areas.arrays("area"),
+        }
+        with open(path, "wb") as handle:
+            np.savez(handle, **arrays)
+        return {
+            "category_keys": self.categories.keys,
+            "category_labels": self.category_labels,
+            "area_keys": self.areas.keys,
+        }
+
+    @classmethod
+    def load(cls, path: Path, meta: dict[str, object]) -> FilterArrays:
+        with np.load(path) as data:
+            arrays = {k: data[k] for k in data.files}
+        cat_keys = list(meta["category_keys"])  # type: ignore[call-overload]
+        area_keys = list(meta["area_keys"])  # type: ignore[call-overload]
+        return cls(
+            n=int(arrays["active"].shape[0]),
+            point_indptr=arrays["point_indptr"],
+            point_lat=arrays["point_lat"],
+            point_lon=arrays["point_lon"],
+            has_location=arrays["has_location"],
+            min_age=arrays["min_age"],
+            max_age=arrays["max_age"],
+            free=arrays["free"],
+            days=arrays["days"],
+            modes=arrays["modes"],
+            active=arrays["active"],
+            verified_day=arrays["verified_day"],
+            categories=Postings.from_arrays(cat_keys, arrays, "cat"),
+            category_labels=dict(meta["category_labels"]),  # type: ignore[call-overload]
+            areas=Postings.from_arrays(area_keys, arrays, "area"),
+        )
+
+    # ---- query-time helpers ------------------------------------------------------------------
+    def nearest_km(self, lat: float, lon: float) -> np.ndarray:
+        """Distance from a point to each listing's nearest venue; NaN for listings without one."""
+        from navigator.geo.distance import haversine_km_many
+
+        out = np.full(self.n, np.nan, dtype=np.float32)
+        if self.point_lat.size == 0:
+            return out
+        dist = haversine_km_many(lat, lon, self.point_lat, self.point_lon).astype(np.float32)
+        located = np.flatnonzero(self.has_location)
+        out[located] = np.minimum.reduceat(dist, self.point_indptr[located])
+        return out
+
+    def age_fits(self, age: int) -> np.ndarray:
+        return (self.min_age <= age) & (self.max_age >= age)
+
+    def open_on(self, days: list[str]) -> np.ndarray:
+        bits = sum(1 << DAYS.index(d) for d in days if d in DAYS)
+        return (self.days & np.uint8(bits)) != 0
+
+    def offers_mode(self, modes: list[str]) -> np.ndarray:
+        bits = sum(1 << MODES.index(m) for m in modes if m in MODES)
+        return (self.modes & np.uint8(bits)) != 0
