@@ -168,10 +168,10 @@ class OutcodeTable:
             point = self.geocode(full)
             code = full.split(" ", 1)[0]
             return Place("postcode", full, point.lat, point.lon, (code,)) if point else None
-        code = outward_code(text)
-        if code is not None and code in self._by_outcode:
-            info = self._by_outcode[code]
-            return Place("outcode", code, info.lat, info.lon, (code,))
+        outward = outward_code(text)
+        if outward is not None and outward in self._by_outcode:
+            info = self._by_outcode[outward]
+            return Place("outcode", outward, info.lat, info.lon, (outward,))
         areas = self._named_areas()
         outcodes = areas.get(_fold(text))
         if not outcodes:

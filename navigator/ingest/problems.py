@@ -19,3 +19,7 @@ class Issue:
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
+
+
+NO_ID = "the service has no id: every listing needs the id its source gave it"
+NO_NAME = "the service has no name: add one in the source (people see it first)"
