@@ -153,26 +153,12 @@ def test_taxonomy_languages_eligibility(result: ReadResult) -> None:
 
 def test_unjoinable_rows_give_one_warning_per_table(result: ReadResult) -> None:
     warnings = {(w.file, w.reason): w.locator for w in result.warnings}
-    assert warnings[("eligibility.csv", "2 rows have no service_id and were not used")] == "lines 3, 4"
-    assert (
-        warnings[
-            ("services_taxonomy.csv", "1 rows point at services not in the services table and were not used")
-        ]
-        == "line 6"
-    )
-    assert (
-        warnings[
-            (
-                "services_taxonomy.csv",
-                "1 rows name taxonomy terms not in the taxonomy table and were not used",
-            )
-        ]
-        == "line 7"
-    )
-    assert warnings[
-        ("services.csv", "1 services name an organization_id not in the organizations table")
-    ] == ("line 5")
-    assert len(result.warnings) == 4
+    assert warnings == {
+        ("eligibility.csv", "2 rows have no service_id and were not used"): "lines 3, 4",
+        ("services_taxonomy.csv", "1 row points at no known service; not used"): "line 6",
+        ("services_taxonomy.csv", "1 row names a taxonomy term not in taxonomy"): "line 7",
+        ("services.csv", "1 service names an organization_id not in the organizations table"): "line 5",
+    }
 
 
 def test_datapackage_json_path_and_data_subfolder(package: Path, tmp_path: Path) -> None:
@@ -185,14 +171,19 @@ def test_datapackage_json_path_and_data_subfolder(package: Path, tmp_path: Path)
     for csv_file in package.glob("*.csv"):
         shutil.copy(csv_file, moved / "data")
     assert len(HsdsCsvReader().read(moved).records) == 4
+    # one table of a package stands for the whole package
+    assert HsdsCsvReader().sniff(moved / "data" / "phones.csv")
+    assert len(HsdsCsvReader().read(moved / "data" / "services.csv").records) == 4
 
 
 def test_sniff(package: Path, tmp_path: Path) -> None:
     reader = HsdsCsvReader()
     assert reader.sniff(package)
     assert reader.sniff(package / "datapackage.json")
-    assert not reader.sniff(package / "services.csv")
+    assert reader.sniff(package / "services.csv")  # a table of a package: read the package
     assert not reader.sniff(tmp_path)
+    (tmp_path / "loose.csv").write_text("id,name\n")
+    assert not reader.sniff(tmp_path / "loose.csv")
 
 
 def test_missing_descriptor_is_unreadable(package: Path, tmp_path: Path) -> None:
@@ -237,7 +228,7 @@ def test_bad_service_rows_are_problems(package: Path, tmp_path: Path) -> None:
     reasons = {p.locator: p.reason for p in result.problems}
     assert reasons["services.csv line 3"] == "service has no id"
     assert reasons["services.csv line 4"] == "duplicate id svc-1 (first at line 2)"
-    assert reasons["line 5"].startswith("has 5 cells but the header (line 1) names 4 columns")
+    assert reasons["services.csv line 5"].startswith("has 5 cells but the header (line 1) names 4 columns")
 
 
 def test_resource_path_cannot_leave_the_package(package: Path, tmp_path: Path) -> None:
@@ -320,3 +311,17 @@ def test_miami_package(shared_data: Path) -> None:
     )
     # named staff in contacts.csv stay out
     assert "cwilkerson@" not in json.dumps(girl_scouts)
+
+
+def test_ragged_link_table_rows_are_one_warning(package: Path, tmp_path: Path) -> None:
+    pkg = copy_package(package, tmp_path)
+    with (pkg / "languages.csv").open("a", encoding="utf-8") as fh:
+        fh.write("9,svc-2,loc-2,French,oops\n10,svc-2\n")
+    result = HsdsCsvReader().read(pkg)
+    assert result.problems == []
+    [warning] = [w for w in result.warnings if w.file == "languages.csv"]
+    assert (warning.locator, warning.reason) == (
+        "lines 5, 6",
+        "2 rows have the wrong number of cells; not used",
+    )
+    assert "languages" not in by_id(result)["svc-2"]

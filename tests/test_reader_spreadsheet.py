@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from navigator.ingest.readers.base import FileUnreadable, ReadResult
 from navigator.ingest.readers.spreadsheet import SpreadsheetReader
 from navigator.ingest.readers.spreadsheet_columns import TEMPLATE_COLUMNS, parse_opening_times
+from navigator.ingest.readers.tabular import read_csv, to_table, xlsx_cell_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -327,7 +328,7 @@ def test_three_tables_join_by_name(sheets: Path) -> None:
     assert "organization" in singers and singers["organization"] == {"name": "Esk Valley Voices"}
     assert len(singers["service_at_locations"]) == 2
     reasons = " ".join(w.reason for w in result.warnings)
-    assert "1 organisation names are not in organisations.csv: 'Esk Valley Voices' (line 6)" in reasons
+    assert "1 organisation name is not in organisations.csv: 'Esk Valley Voices' (line 6)" in reasons
     assert "'West Cliff Beach' (line 5)" in reasons
 
 
@@ -441,7 +442,7 @@ def test_wrong_number_of_cells_rejects_only_that_row(tmp_path: Path) -> None:
     path.write_text("ID,Name,Town\n1,Yoga,Kendal\n2,Tai chi, Kendal,extra\n3,Pilates\n4,Dance,Kendal,,\n")
     result = SpreadsheetReader().read(path)
     assert [r.data["id"] for r in result.records] == ["1", "4"]  # trailing empty cells are fine
-    assert [p.locator for p in result.problems] == ["line 3", "line 4"]
+    assert [p.locator for p in result.problems] == ["ragged.csv line 3", "ragged.csv line 4"]
     assert result.problems[0].reason.startswith("has 4 cells but the header (line 1) names 3 columns")
 
 
@@ -514,3 +515,51 @@ def test_folkestone_three_tables(shared_data: Path) -> None:
     assert sum(r.get("free") == "TRUE" for r in services.values()) == 117
     assert sum("organization" in r for r in services.values()) == 133
     assert any("Homeless people only" in r.get("eligibility_description", "") for r in services.values())
+
+
+# --- shared tabular reading -------------------------------------------------------------------
+
+
+def test_tabular_refuses_folders_and_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(FileUnreadable, match="is a folder, but a file was expected"):
+        read_csv(tmp_path)
+    with pytest.raises(FileUnreadable, match="file not found"):
+        read_csv(tmp_path / "nope.csv")
+
+
+def test_blank_and_repeated_column_names_are_renamed_once(tmp_path: Path) -> None:
+    path = tmp_path / "cols.csv"
+    path.write_text("ID,Name,Notes,,Notes\n1,Yoga,a,b,c\n")
+    table = to_table(read_csv(path))
+    assert table.header == ["ID", "Name", "Notes", "column 4", "Notes (2)"]
+    [warning] = table.warnings
+    assert (
+        warning.reason == "blank or repeated column names were renamed: (blank) → column 4; Notes → Notes (2)"
+    )
+    record = SpreadsheetReader().read(path).records[0]
+    assert record.data["extras"] == {"Notes": "a", "column 4": "b", "Notes (2)": "c"}
+
+
+def test_quoted_newlines_keep_physical_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_bytes(b'ID,Name\r\n1,"two\r\nlines"\r\n\r\n2,after a blank line\r\n')
+    rows = read_csv(path).rows
+    assert [(r.line, r.cells[0]) for r in rows] == [(1, "ID"), (2, "1"), (5, "2")]
+    assert rows[1].cells[1] == "two\r\nlines"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "TRUE"),
+        (7700900123.0, "7700900123"),
+        (54.328, "54.328"),
+        (datetime(2025, 3, 31), "2025-03-31"),
+        (datetime(2025, 3, 31, 9, 30), "2025-03-31 09:30"),
+        (time(10, 30), "10:30"),
+        ("=A1", "=A1"),
+    ],
+)
+def test_xlsx_cell_text(value: object, text: str) -> None:
+    assert xlsx_cell_text(value) == text

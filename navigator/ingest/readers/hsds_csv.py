@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from navigator.ingest.readers.base import FileUnreadable, RawRecord, ReadProblem, ReadResult
-from navigator.ingest.readers.tabular import DEFAULT_MAX_BYTES, describe_lines, read_csv, to_table
+from navigator.ingest.readers.tabular import DEFAULT_MAX_BYTES, counted, describe_lines, read_csv, to_table
 
 # canonical table → file/resource names it goes by across HSDS versions
 _TABLES: dict[str, tuple[str, ...]] = {
@@ -89,12 +89,14 @@ class HsdsCsvReader:
         self.max_bytes = max_bytes
 
     def sniff(self, path: Path) -> bool:
+        """A folder with datapackage.json, the descriptor itself, or one CSV table of a package."""
         if path.is_dir():
             return (path / "datapackage.json").is_file()
-        return path.name.lower() == "datapackage.json"
+        return path.name.lower() == "datapackage.json" or _package_of(path) is not None
 
     def read(self, path: Path) -> ReadResult:
-        descriptor_path = path / "datapackage.json" if path.is_dir() else path
+        """Read the whole package, given its folder, its datapackage.json or any one of its tables."""
+        descriptor_path = path / "datapackage.json" if path.is_dir() else (_package_of(path) or path)
         descriptor = _descriptor(descriptor_path)
         result = ReadResult()
         tables = _load_tables(descriptor_path.parent, descriptor, self.max_bytes, result)
@@ -106,6 +108,16 @@ class HsdsCsvReader:
             )
         _Package(tables, result).build()
         return result
+
+
+def _package_of(table: Path) -> Path | None:
+    """The datapackage.json beside a CSV table, or one folder up when the tables sit in data/."""
+    if table.suffix.lower() != ".csv":
+        return None
+    for folder in (table.parent, table.parent.parent):
+        if (folder / "datapackage.json").is_file():
+            return folder / "datapackage.json"
+    return None
 
 
 def text(value: str) -> str:
@@ -168,7 +180,7 @@ def _load_tables(
             result.problems.extend(table.bad_rows)
         elif table.bad_rows:
             lines = [int(p.locator.split()[-1]) for p in table.bad_rows]
-            reason = f"{len(lines):,} rows have the wrong number of cells and were not used"
+            reason = counted(len(lines), "row has", "rows have") + " the wrong number of cells; not used"
             result.warnings.append(ReadProblem(table.name, describe_lines(lines, 5), reason))
         keys = [re.sub(r"[^0-9a-z]+", "_", h.lower()).strip("_") for h in table.header]
         if (
@@ -211,10 +223,13 @@ class _Link:
     def warnings(self) -> list[ReadProblem]:
         out = []
         if self.no_id:
-            why = f"{len(self.no_id):,} rows have no service_id and were not used"
+            why = (
+                counted(len(self.no_id), "row has no service_id and was", "rows have no service_id and were")
+                + " not used"
+            )
             out.append(ReadProblem(self.table, describe_lines(self.no_id, 5), why))
         if self.unknown:
-            why = f"{len(self.unknown):,} rows point at services not in the services table and were not used"
+            why = counted(len(self.unknown), "row points", "rows point") + " at no known service; not used"
             out.append(ReadProblem(self.table, describe_lines(self.unknown, 5), why))
         return out
 
@@ -295,7 +310,10 @@ class _Package:
                 }
                 self.services[sid]["organization"] = _drop_empty(entry)
         if missing:
-            why = f"{len(missing):,} services name an organization_id not in the organizations table"
+            why = (
+                counted(len(missing), "service names", "services name")
+                + " an organization_id not in the organizations table"
+            )
             missing.sort()
             self.result.warnings.append(ReadProblem(self.t["services"].name, describe_lines(missing, 5), why))
 
@@ -378,7 +396,10 @@ class _Package:
                     bucket.append(term)
         self.result.warnings.extend(link.warnings())
         if unknown:
-            why = f"{len(unknown):,} rows name taxonomy terms not in the {term_table} table and were not used"
+            why = (
+                counted(len(unknown), "row names a taxonomy term", "rows name taxonomy terms")
+                + f" not in {term_table}"
+            )
             self.result.warnings.append(ReadProblem(link.table, describe_lines(unknown, 5), why))
 
 

@@ -36,6 +36,7 @@ from navigator.ingest.readers.tabular import (
     Grid,
     Row,
     Table,
+    counted,
     describe_lines,
     header_key,
     read_grids,
@@ -256,7 +257,10 @@ class _Rows:
                 shown = "; ".join(f"{name!r} (line {line})" for name, line in names[:5])
                 more = f" and {len(names) - 5} more" if len(names) > 5 else ""
                 source = lookup.table.name if lookup else "?"
-                why = f"{len(names)} {kind} names are not in {source}: {shown}{more}"
+                why = (
+                    counted(len(names), f"{kind} name is", f"{kind} names are")
+                    + f" not in {source}: {shown}{more}"
+                )
                 lines = describe_lines(sorted({line for _, line in names}), 5)
                 self.result.warnings.append(ReadProblem(t.name, lines, why))
 

@@ -179,6 +179,11 @@ def _guess_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """counted(1, "row has", "rows have") → "1 row has"; 2244 → "2,244 rows have"."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def describe_lines(numbers: list[int], shown: int = 10) -> str:
     """ "lines 3, 9, 12 and 40 more": for warnings that aggregate many rows."""
     head = ", ".join(str(n) for n in numbers[:shown])
@@ -237,7 +242,7 @@ def to_table(grid: Grid, header_index: int = 0, ragged: bool | None = None) -> T
             table.bad_rows.append(
                 ReadProblem(
                     grid.name,
-                    f"line {row.line}",
+                    f"{grid.name} line {row.line}",
                     f"has {len(cells)} cells but the header (line {head.line}) names {width} columns; "
                     "check for an unquoted comma or a missing cell",
                 )
