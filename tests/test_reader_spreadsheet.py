@@ -563,3 +563,26 @@ def test_quoted_newlines_keep_physical_line_numbers(tmp_path: Path) -> None:
 )
 def test_xlsx_cell_text(value: object, text: str) -> None:
     assert xlsx_cell_text(value) == text
+
+
+def test_other_csv_files_beside_a_sheet_are_not_joined(sheets: Path, tmp_path: Path) -> None:
+    shutil.copytree(sheets / "three_table", tmp_path / "t")
+    shutil.copy(tmp_path / "t" / "services.csv", tmp_path / "t" / "my-list.csv")
+    data = by_id(SpreadsheetReader().read(tmp_path / "t" / "my-list.csv"))["WS001"]
+    assert data["organization"] == {"name": "Whitby Harbour Friends"}
+    assert [s["location"] for s in data["service_at_locations"]] == [{"name": "St Ninian's Hall"}]
+
+
+def test_list_cells_split_on_semicolons_before_commas(tmp_path: Path) -> None:
+    path = tmp_path / "lists.csv"
+    path.write_text(
+        "ID,Name,Categories,Type,Languages\n"
+        '1,Shop,"Food, clothing and household; Advice",Drop-in,"English, Urdu"\n'
+    )
+    data = SpreadsheetReader().read(path).records[0].data
+    assert [t["term"] for t in data["taxonomy_terms"]] == [
+        "Food, clothing and household",
+        "Advice",
+        "Drop-in",
+    ]
+    assert data["languages"] == ["English", "Urdu"]

@@ -13,6 +13,7 @@ Rows are never evaluated: "=SUM(A1)" stays text, and an XLSX formula gives its c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +77,7 @@ class SpreadsheetReader:
         )
         services = _pick_services(grids, by_name.get("services"))
         orgs, locs = by_name.get("organisations") or by_name.get("organizations"), by_name.get("locations")
-        if grids[0].encoding != "xlsx":
+        if grids[0].encoding != "xlsx" and file.stem.lower() == "services":  # the three-table folder
             orgs, locs = (
                 self._sibling(file, stems) for stems in (("organisations", "organizations"), ("locations",))
             )
@@ -235,7 +236,7 @@ class _Rows:
                 while sid in first:
                     n += 1
                     sid = f"{base}-{n}"
-            if sid.upper().startswith("EXAMPLE"):
+            if re.match(r"example(?![a-z])", sid, re.IGNORECASE):  # the template's own sample row
                 examples.append(row.line)
                 continue
             if not sid:
@@ -274,8 +275,8 @@ class _Rows:
         data["phones"] = [{"number": p} for p in split_list(c.get(cells, "phone"))]
         data["service_at_locations"] = self._locations(data, row)
         data["schedules"] = self._schedules(row)
-        terms = [*split_list(";".join(c.all(cells, "categories")), commas=True)]
-        terms += split_list(";".join(c.all(cells, "folkestone_categories")), commas=True)
+        columns = [*c.all(cells, "categories"), *c.all(cells, "folkestone_categories")]
+        terms = [term for cell in columns for term in split_list(cell, commas=True)]
         data["taxonomy_terms"] = [{"term": t, "taxonomy": self.taxonomy} for t in dict.fromkeys(terms)]
         data["languages"] = split_list(c.get(cells, "languages"), commas=True)
         data["service_areas"] = split_list(c.get(cells, "service_area"))

@@ -123,9 +123,9 @@ def accepted_names(canon: str, aliases: dict[str, tuple[str, ...]] = SERVICE_ALI
 
 
 def split_list(cell: str, commas: bool = False) -> list[str]:
-    """ "a; b" → [a, b]. With `commas`, "a, b" splits too (the cell's own wording decides nothing else)."""
-    parts = re.split(r"[;\n]" if not commas else r"[;\n,]", cell)
-    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
+    """ "a; b" → [a, b]. With `commas`, "a, b" splits too, but only in a cell that has no ";"."""
+    separators = r"[;\n]" if not commas or re.search(r"[;\n]", cell) else ","
+    return list(dict.fromkeys(p.strip() for p in re.split(separators, cell) if p.strip()))
 
 
 def slug(*parts: str) -> str:
