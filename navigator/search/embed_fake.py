@@ -6,6 +6,7 @@ Texts sharing words get similar vectors, which is enough to test ranking plumbin
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 import numpy as np
@@ -22,7 +23,7 @@ class FakeEmbedder:
     def _one(self, text: str) -> np.ndarray:
         vector = np.zeros(self.dimensions, dtype=np.float32)
         words = _WORD.findall(text.lower())
-        for token in words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]:
+        for token in words + [f"{a} {b}" for a, b in itertools.pairwise(words)]:
             digest = hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()
             slot = int.from_bytes(digest[:4], "little") % self.dimensions
             vector[slot] += 1.0 if digest[4] & 1 else -1.0

@@ -127,7 +127,7 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pads to the longest in each batch
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - pads to the longest in each batch
         target = cache_dir / f"{model_path.name}-{model_fingerprint(model_path)}" / "model.onnx"
         if not target.is_file():
             try:

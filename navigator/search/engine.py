@@ -194,7 +194,6 @@ class Searcher:
         has_area: np.ndarray | None,
     ) -> Ranked:
         w = self.config.weights
-        f = self.bundle.filters
         text = understood.text or understood.original
         kw_text = " ".join([text, *(n.expansion for n in needs)])
         keyword = self.bundle.keyword.scores(kw_text)

@@ -1,0 +1,160 @@
+"""The long-lived search service: loads the published index build, answers searches, and swaps to
+a newly published build without a restart and without failing a request.
+
+A request checks the CURRENT pointer at most once a second (one stat). When it changed, the new build
+is loaded in a background thread while the old searcher keeps answering; the swap is a single
+reference assignment once the new one is fully loaded. A build that fails to load (wrong model, a
+broken folder) is reported and the old one stays in service.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from navigator.config import Settings
+from navigator.search.bundle import IndexBundle
+from navigator.search.embedder import Embedder, QueryCache, load_embedder, model_id_for
+from navigator.search.engine import Searcher
+from navigator.search.factory import build_searcher
+from navigator.search.manifest import IndexMismatch
+from navigator.search.publish import current_folder, pointer_stamp
+from navigator.search.schema import SearchRequest, SearchResponse
+
+if TYPE_CHECKING:
+    from navigator.geo.outcodes import OutcodeTable
+    from navigator.store.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class IndexUnavailable(Exception):
+    """No usable index is loaded; the message says why and what to run."""
+
+
+class SearchService:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        embedder: Embedder | None = None,
+        table: OutcodeTable | None = None,
+        check_interval: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self._embedder = embedder
+        self._table = table
+        self.check_interval = check_interval
+        self._searcher: Searcher | None = None
+        self._stamp: tuple[int, int] | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+        self._loading: threading.Thread | None = None
+        self.problem: str | None = None
+        self._query_cache: QueryCache | None = None
+        self._generation: tuple[float, int] = (0.0, -1)
+
+    # ---- loading ---------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def table(self) -> OutcodeTable:
+        if self._table is None:
+            from navigator.geo.outcodes import OutcodeTable
+
+            self._table = OutcodeTable.load_default()
+        return self._table
+
+    def _load(self, stamp: tuple[int, int] | None) -> None:
+        index_dir = self.settings.resolved_index_dir
+        folder = current_folder(index_dir)
+        if folder is None:
+            self.problem = f"No search index has been built in {index_dir}. Run `navigator index build`."
+            return
+        try:
+            embedder = self.embedder
+            bundle = IndexBundle.load(folder, model_id_for(self.settings), embedder.dimensions)
+            if self._query_cache is None:
+                self._query_cache = QueryCache(embedder)
+            searcher = build_searcher(
+                bundle, embedder, self.table, self.settings, query_cache=self._query_cache
+            )
+        except IndexMismatch as exc:
+            self.problem = str(exc)
+            log.error("search index not loaded: %s", exc)
+            return
+        except Exception as exc:
+            self.problem = (
+                f"Index build {folder.name} could not be loaded ({exc}). Run `navigator index build`."
+            )
+            log.exception("search index not loaded")
+            return
+        old, self._searcher = self._searcher, searcher  # the swap: one assignment
+        self._stamp = stamp
+        self.problem = None
+        log.info("search index %s loaded (%d listings)", folder.name, bundle.count)
+        if old is not None:
+            # Requests still holding the old searcher finish first; its docs file closes with GC.
+            pass
+
+    def load(self) -> None:
+        """Load the published build now (startup, tests)."""
+        self._load(pointer_stamp(self.settings.resolved_index_dir))
+        self._checked = time.monotonic()
+
+    def _maybe_reload(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.check_interval:
+            return
+        self._checked = now
+        stamp = pointer_stamp(self.settings.resolved_index_dir)
+        if stamp == self._stamp or (self._loading is not None and self._loading.is_alive()):
+            return
+        if self._searcher is None:
+            self._load(stamp)  # nothing to serve meanwhile: load in this request
+            return
+        self._loading = threading.Thread(target=self._load, args=(stamp,), name="index-reload", daemon=True)
+        self._loading.start()
+
+    def wait_for_reload(self, timeout: float = 30.0) -> None:
+        """Tests: wait until a reload started by a request has finished."""
+        if self._loading is not None:
+            self._loading.join(timeout)
+
+    # ---- answering -------------------------------------------------------------------------------
+    @property
+    def searcher(self) -> Searcher:
+        self._maybe_reload()
+        searcher = self._searcher
+        if searcher is None:
+            raise IndexUnavailable(self.problem or "No search index is loaded. Run `navigator index build`.")
+        return searcher
+
+    def is_stale(self, searcher: Searcher) -> bool:
+        """Has the store changed since this build? (Checked at most once a second.)"""
+        if self.store is None:
+            return False
+        checked, generation = self._generation
+        now = time.monotonic()
+        if now - checked > 1.0:
+            from navigator.store.search_docs import store_generation
+
+            try:
+                with self.store.read() as session:
+                    generation = store_generation(session)
+            except Exception:  # a store hiccup must not fail a search
+                return False
+            self._generation = (now, generation)
+        return generation != searcher.bundle.manifest.store_generation
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        searcher = self.searcher
+        return searcher.search(request, stale=self.is_stale(searcher))
