@@ -25,6 +25,7 @@ _MIN_NATIONAL_DIGITS = 9  # UK numbers have 9-10 digits after the 0; shorter "ma
 _MAX_EMAIL = 254
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+_BROKEN_SLASHES = re.compile(r"^(https?):/{0,3}(?=[^/])", re.IGNORECASE)
 _HOST_START = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]|$)")
 
 
@@ -131,6 +132,9 @@ def clean_url(value: str) -> str | None:
     url = tidy_whitespace(value, single_line=True).strip("<>\"'").rstrip(".,;")
     if not url:
         return None
+    url = url.replace("\\", "/")  # browsers read backslashes as slashes; so do we
+    # "http:www.x.org" and "https:/x.org" are common slips for "https://".
+    url = _BROKEN_SLASHES.sub(lambda m: f"{m.group(1).lower()}://", url)
     if url.startswith("//"):
         url = "https:" + url
     scheme = _SCHEME.match(url)

@@ -38,12 +38,13 @@ def _build_table() -> dict[str, str]:
 _TABLE = _build_table()
 # Longest first, so a three-character sequence wins over a two-character prefix of it.
 _PATTERN = re.compile("|".join(re.escape(k) for k in sorted(_TABLE, key=len, reverse=True)))
-_LEADS = frozenset(k[0] for k in _TABLE)
+# Every garbled sequence starts with one of these followed by a non-ASCII character: a cheap pre-check.
+_MAYBE = re.compile("[" + re.escape("".join(sorted({k[0] for k in _TABLE}))) + "][^\x00-\x7f]")
 
 
 def fix_mojibake(text: str) -> str:
     """ "â€™" → ’, "GÇÖ" → ’, "GÇô" → –, "Ã©" → é ... ; text without such patterns is returned as is."""
-    if not any(ch in _LEADS for ch in text):
+    if not _MAYBE.search(text):
         return text
     return _PATTERN.sub(lambda m: _TABLE[m.group(0)], text)
 

@@ -43,6 +43,8 @@ def parse_time(value: object) -> str | None:
         return "12:00"
     if text == "midnight":
         return "00:00"
+    if "(" in text and not text.startswith("("):  # "12:00pm (dispensing)": the note is not the time
+        text = text.split("(", 1)[0].strip()
     compact = text.replace(" ", "") if re.fullmatch(r"\d{3,4}\s*[ap]\.?m?\.?", text) else text
     if re.fullmatch(r"\d{3,4}(?:\s*[ap]\.?m?\.?)?", compact):  # "1400", "830am"
         digits = re.match(r"\d+", compact).group(0)  # type: ignore[union-attr]

@@ -29,6 +29,9 @@ from navigator.ingest.record import (
     TaxonomyTerm,
 )
 
+# Age cells that say "no particular age" in words: not worth a warning.
+_AGE_WORDS = frozenset({"adult", "adults", "all", "any", "all ages", "none", "n/a", "na", "-", "no limit"})
+
 
 def organization(ctx: Context, value: object, field: str = "organization") -> Organization | None:
     if value is None or value == "" or value == {}:
@@ -144,13 +147,22 @@ def cost_options(ctx: Context, value: object, field: str = "cost_options") -> li
 
 def eligibility(ctx: Context, data: dict[str, Any]) -> Eligibility | None:
     description = ctx.text(data.get("eligibility_description"), "eligibility_description")
-    minimum = ctx.attempt("minimum_age", parse_age, data.get("minimum_age"))
-    maximum = ctx.attempt("maximum_age", parse_age, data.get("maximum_age"))
+    minimum = _age(ctx, data.get("minimum_age"), "minimum_age")
+    maximum = _age(ctx, data.get("maximum_age"), "maximum_age")
     if minimum is None and maximum is None and description:
         minimum, maximum = ages_from_text(description)
     if description is None and minimum is None and maximum is None:
         return None
     return Eligibility(description=description, minimum_age=minimum, maximum_age=maximum)
+
+
+def _age(ctx: Context, value: object, field: str) -> int | None:
+    warned = len(ctx.issues)
+    age = ctx.attempt(field, parse_age, value)
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if age is None and text and text not in _AGE_WORDS and len(ctx.issues) == warned:
+        ctx.warn(field, f"'{value}' is not an age in years: left out")
+    return age
 
 
 def languages(ctx: Context, value: object, field: str = "languages") -> list[Language]:
