@@ -220,11 +220,11 @@ def build_locations(row: dict[str, str], sid: str) -> list[dict[str, Any]]:
 
 
 def build_cost_options(row: dict[str, str], sid: str) -> list[dict[str, Any]]:
+    """The `free` flag and `cost` wording as one cost option (no `fees`: it would say the same)."""
     option: dict[str, Any] = {"id": f"{sid}-cost-1", "service_id": sid}
     if row["free"] == "yes":
-        option["option"] = "Free"
-        if not row["cost"]:
-            option["amount"] = 0
+        # amount 0 says "free" even when the wording mentions money ("£3 suggested donation").
+        option |= {"option": "Free", "amount": 0}
     else:
         option["option"] = "Charge"
         if (amount := amount_of(row["cost"])) is not None:
@@ -250,8 +250,6 @@ def build_service(row: dict[str, str], organisations: dict[str, dict[str, Any]])
     if row["email"]:
         service["email"] = row["email"]
     service["status"] = row["status"] or "active"
-    if row["cost"]:
-        service["fees"] = row["cost"]
     for column, field in (("min_age", "minimum_age"), ("max_age", "maximum_age")):
         if row[column]:
             service[field] = int(row[column])
@@ -312,12 +310,9 @@ def build_organisations(rows: list[dict[str, str]]) -> dict[str, dict[str, Any]]
     services: dict[str, list[str]] = {}
     for row in rows:
         services.setdefault(row["organisation"], []).append(row["service_name"])
+    intro = "Invented organisation in the Navigator sample directory. Runs:"
     return {
-        name: {
-            "id": f"NNS-ORG-{slug(name)}",
-            "name": name,
-            "description": f"Invented organisation in the Navigator sample directory. Runs: {'; '.join(names)}.",
-        }
+        name: {"id": f"NNS-ORG-{slug(name)}", "name": name, "description": f"{intro} {'; '.join(names)}."}
         for name, names in services.items()
     }
 
