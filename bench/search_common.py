@@ -14,7 +14,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from navigator.geo.outcodes import OutcodeTable
 from navigator.ingest.record import Address, Location, Organization, ServiceRecord, TaxonomyTerm
-from navigator.search.bundle import IndexBundle, write_bundle
+from navigator.search.bundle import IndexBundle, directory_towns, write_bundle
 from navigator.search.doctext import text_hash
 from navigator.search.embedder import Embedder
 from navigator.search.facts import ListingFacts, listing_facts
@@ -84,7 +84,7 @@ def embed_cached(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 def facts_and_areas(table: OutcodeTable) -> tuple[list[ListingFacts], list[set[str]]]:
     facts = [listing_facts(i + 1, source, rec) for i, (source, rec) in enumerate(common_records())]
-    resolver = AreaResolver(table)
+    resolver = AreaResolver(table, directory_towns(facts))
     resolver.learn_ambiguity(f.text for f in facts)
     return facts, [resolver.listing_keys(f) for f in facts]
 

@@ -50,9 +50,8 @@ def main() -> None:
             u = response.query
             needs = ",".join(n.key for n in u.needs)
             place = u.place.label if u.place else "-"
-            print(
-                f"{q['qid']} nDCG {nd:.3f} R {rc:.3f} | needs={needs} place={place} age={u.age} | {q['query'][:70]}"
-            )
+            print(f"{q['qid']} nDCG {nd:.3f} R {rc:.3f} | needs={needs} place={place} age={u.age}", end=" ")
+            print(f"| {q['query'][:60]}")
     elapsed = time.perf_counter() - t0
     result = score_run(run, qrels)
     print(

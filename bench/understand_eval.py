@@ -1,10 +1,14 @@
-"""Eyeball query understanding on the dev queries, and time it.
+"""Eyeball query understanding on the dev queries, time it, and measure what it does for search.
 
     python bench/understand_eval.py [QUERIES.jsonl] [--embedder] [--labelled]
+    python bench/understand_eval.py --search [--per-query]
 
 Prints each query's needs (with the words that signalled them), place, age and constraints, then the
 median and 95th-percentile time per message without an embedder (and with one, if asked).
 `--labelled` scores the labelled fixture set instead (need accuracy, place/age exactness).
+`--search` runs the dev set through the search core's Searcher over the real listings (bench/
+search_common.py builds the index) with understanding variants: no needs, needs, needs + semantic
+matching, and needs retrieved together rather than per need; it prints nDCG@10 / recall@10 for each.
 """
 
 from __future__ import annotations
@@ -102,6 +106,60 @@ def score_labelled(understander: Understander, rows: list[dict]) -> None:
     print(f"needs {ok_needs}/{n} = {ok_needs / n:.1%}   place {ok_place}/{n}   age {ok_age}/{n}")
 
 
+def search_variants(per_query: bool) -> None:
+    """nDCG@10 / recall@10 of the search core with different uses of the understood query."""
+    import dataclasses
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from search_common import build_real_bundle, load_dev  # type: ignore[import-not-found]
+
+    from navigator.config import Settings
+    from navigator.geo.outcodes import OutcodeTable
+    from navigator.search.embedder import QueryCache, load_embedder
+    from navigator.search.factory import build_searcher
+    from navigator.search.gazetteer import DirectoryGazetteer as SearchGazetteer
+    from navigator.search.metrics import score_query, score_run
+    from navigator.search.schema import SearchRequest
+    from navigator.search.understand import Speller, load_vocabulary
+
+    settings = Settings(data_dir=Path("/tmp/navigator-bench"))
+    embedder = load_embedder(settings)
+    table = OutcodeTable.load_default()
+    bundle = build_real_bundle(embedder, table)
+    dev = load_dev()
+    cache = QueryCache(embedder)
+    gazetteer = SearchGazetteer(table, bundle.filters.areas.keys)
+    speller = Speller(bundle.words, load_vocabulary().domain_words())
+    plain = Understander(gazetteer, vocabulary=speller)
+    semantic = Understander(gazetteer, vocabulary=speller, embedder=embedder)
+
+    def no_needs(text: str):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(plain(text), needs=[])
+
+    variants = [
+        ("no needs", no_needs, True),
+        ("needs, per need", plain, True),
+        ("needs, together", plain, False),
+        ("needs+semantic, per need", semantic, True),
+    ]
+    for label, understander, per_need in variants:
+        searcher = build_searcher(bundle, embedder, table, settings, query_cache=cache, semantic_reasons=0)
+        searcher.understander = understander
+        searcher.config.per_need = per_need
+        run, qrels = {}, {}
+        for q in dev:
+            response = searcher.search(SearchRequest(q=q["query"], limit=10))
+            run[q["qid"]] = [r.id for r in response.results]
+            qrels[q["qid"]] = q["relevant"]
+            if per_query:
+                nd, rc = score_query(run[q["qid"]], q["relevant"])
+                needs = ",".join(n.key for n in response.query.needs)
+                print(f"  {q['qid']} nDCG {nd:.3f} R {rc:.3f} needs={needs}")
+        result = score_run(run, qrels)
+        print(f"{label:<28} nDCG@10 {result['ndcg@10']:.4f}  recall@10 {result['recall@10']:.4f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("queries", nargs="?", type=Path, default=DEFAULT_QUERIES)
@@ -110,7 +168,12 @@ def main() -> None:
         "--labelled", action="store_true", help="score tests/fixtures/understand/labelled.jsonl"
     )
     parser.add_argument("--quiet", action="store_true", help="timings only")
+    parser.add_argument("--search", action="store_true", help="nDCG of the search core with each variant")
+    parser.add_argument("--per-query", action="store_true")
     args = parser.parse_args()
+    if args.search:
+        search_variants(args.per_query)
+        return
     gazetteer = DirectoryGazetteer(AREAS, OutcodeGazetteer())
     plain = Understander(gazetteer)
     rows = load(LABELLED if args.labelled else args.queries)

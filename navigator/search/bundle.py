@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +27,7 @@ VECTORS = "vectors.npy"
 IDS = "ids.json"
 FILTERS = "filters.npz"
 DOCS = "docs.jsonl"
+LEXICON = "lexicon.json"  # directory towns (for the gazetteer) and words (for the speller)
 KEYWORD_DIR = "bm25"
 
 
@@ -39,6 +42,8 @@ class IndexBundle:
     keyword: KeywordIndex
     filters: FilterArrays
     docs: DocsFile
+    towns: dict[str, tuple[float, float]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -50,6 +55,7 @@ class IndexBundle:
         manifest.check(model_id, dimensions)
         vectors = np.load(folder / VECTORS)
         ids = json.loads((folder / IDS).read_text(encoding="utf-8"))
+        lexicon = json.loads((folder / LEXICON).read_text(encoding="utf-8"))
         return cls(
             folder=folder,
             manifest=manifest,
@@ -60,6 +66,8 @@ class IndexBundle:
             keyword=KeywordIndex.load(folder / KEYWORD_DIR),
             filters=FilterArrays.load(folder / FILTERS, manifest.filters_meta),
             docs=DocsFile(folder / DOCS),
+            towns={k: (v[0], v[1]) for k, v in lexicon["towns"].items()},
+            words=lexicon["words"],
         )
 
     def close(self) -> None:
@@ -94,6 +102,7 @@ def write_bundle(
     filters = FilterArrays.build(facts, area_keys)
     filters_meta = filters.save(folder / FILTERS)
     write_docs(folder / DOCS, (f.display for f in facts))
+    (folder / LEXICON).write_text(json.dumps(lexicon(facts), ensure_ascii=False), encoding="utf-8")
     backend = backend or choose_backend(n)
     ann = build_ann(vectors, backend)
     ann.save(folder)
@@ -117,3 +126,28 @@ def write_bundle(
     manifest.build_seconds = round(time.perf_counter() - started, 3)
     manifest.write(folder)
     return manifest
+
+
+_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+
+
+def directory_towns(facts: list[ListingFacts]) -> dict[str, tuple[float, float]]:
+    """Town names as listings write them, each at the mean position of the venues that name it."""
+    points: dict[str, list[tuple[float, float]]] = {}
+    for f in facts:
+        for town in f.towns:
+            points.setdefault(town, []).extend(f.points)
+    return {
+        town: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
+        for town, pts in points.items()
+        if pts
+    }
+
+
+def lexicon(facts: list[ListingFacts]) -> dict[str, object]:
+    counts: Counter[str] = Counter()
+    for f in facts:
+        counts.update(w.lower() for w in _WORD.findall(f.text))
+    # The speller trusts words the directory uses at least twice (a word seen once may be a typo).
+    words = sorted(w for w, c in counts.items() if c >= 2)
+    return {"towns": {k: list(v) for k, v in directory_towns(facts).items()}, "words": words}

@@ -93,6 +93,20 @@ class QueryCache:
         self.size = size
         self._items: OrderedDict[str, np.ndarray] = OrderedDict()
 
+    @property
+    def model_id(self) -> str:
+        return self.embedder.model_id
+
+    @property
+    def dimensions(self) -> int:
+        return self.embedder.dimensions
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self(text)
+
     def __call__(self, text: str) -> np.ndarray:
         hit = self._items.get(text)
         if hit is not None:

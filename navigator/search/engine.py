@@ -87,7 +87,7 @@ class Searcher:
         distance = f.nearest_km(c.lat, c.lon) if c.lat is not None and c.lon is not None else None
         in_area = has_area = None
         if distance is not None:
-            keys = self.areas.place_keys(c.place_label or "", c.place_outcodes)
+            keys = self.areas.place_keys(c.place_label or "", c.place_outcodes, c.lat, c.lon)
             in_area = f.areas.mask(keys, f.n)
             has_area = self._has_area()
             radius = c.radius_km or self.config.default_radius_km

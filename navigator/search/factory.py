@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from navigator.config import Settings
 from navigator.geo.outcodes import OutcodeTable
 from navigator.search.bundle import IndexBundle
 from navigator.search.embedder import Embedder, QueryCache
 from navigator.search.engine import SearchConfig, Searcher
-from navigator.search.gazetteer import DirectoryGazetteer
 from navigator.search.places import AreaResolver
 from navigator.search.ranking import RankWeights
 from navigator.search.reasons import Explainer
@@ -26,6 +27,13 @@ def search_config(settings: Settings | None, weights: RankWeights | None = None)
     return config
 
 
+def _twice(words: list[str]) -> Iterator[str]:
+    """The lexicon lists words the directory uses at least twice; the speller counts them again."""
+    for word in words:
+        yield word
+        yield word
+
+
 def build_searcher(
     bundle: IndexBundle,
     embedder: Embedder,
@@ -36,13 +44,12 @@ def build_searcher(
     semantic_reasons: int = 3,
 ) -> Searcher:
     cache = query_cache or QueryCache(embedder)
-    gazetteer = DirectoryGazetteer(table, bundle.filters.areas.keys)
     config = search_config(settings, weights)
     return Searcher(
         bundle=bundle,
         query_vector=cache,
-        understander=make_understander(gazetteer, cache),
-        areas=AreaResolver(table),
+        understander=make_understander(table, bundle.towns, _twice(bundle.words), cache),
+        areas=AreaResolver(table, bundle.towns),
         table=table,
         config=config,
         explainer=Explainer(

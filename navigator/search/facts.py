@@ -31,6 +31,7 @@ class ListingFacts:
     text: str  # the document text (embedded and keyword-indexed)
     points: list[tuple[float, float]]  # every located venue
     place_names: set[str]  # folded towns, outcodes, service areas: where it is or serves
+    towns: list[str]  # town names of its venues as written ("Cheriton"), for the gazetteer
     postcodes: list[str]
     min_age: int | None
     max_age: int | None
@@ -104,11 +105,14 @@ def listing_facts(
         if loc.latitude is not None and loc.longitude is not None
     ]
     names: set[str] = set()
+    towns: list[str] = []
     postcodes: list[str] = []
     for loc in record.locations:
         for a in loc.addresses:
             if a.city:
                 names.add(fold(a.city))
+                if loc.latitude is not None and loc.longitude is not None:
+                    towns.append(a.city.strip())
             if a.postal_code:
                 postcodes.append(a.postal_code)
                 names.add(fold(a.postal_code.split(" ")[0]))
@@ -127,6 +131,7 @@ def listing_facts(
         text=document_text_from_record(record),
         points=points,
         place_names=names,
+        towns=towns,
         postcodes=postcodes,
         min_age=min_age,
         max_age=max_age,

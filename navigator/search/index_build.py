@@ -17,7 +17,7 @@ import numpy as np
 
 from navigator.config import Settings
 from navigator.ingest.record import ServiceRecord
-from navigator.search.bundle import write_bundle
+from navigator.search.bundle import directory_towns, write_bundle
 from navigator.search.doctext import text_hash
 from navigator.search.embedder import Embedder, load_embedder, model_id_for
 from navigator.search.facts import ListingFacts, listing_facts
@@ -94,7 +94,7 @@ def build_index(
     embedder = embedder or load_embedder(settings)
     facts, generation = read_facts(store)
     vectors, embedded = vectors_for(store, embedder, [f.text for f in facts], progress)
-    resolver = AreaResolver(OutcodeTable.load_default())
+    resolver = AreaResolver(OutcodeTable.load_default(), directory_towns(facts))
     resolver.learn_ambiguity(f.text for f in facts)
     areas = [resolver.listing_keys(f) for f in facts]
     index_dir = settings.resolved_index_dir

@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
+
 from navigator.geo.outcodes import OutcodeTable
 from navigator.search.facts import ListingFacts, fold
 
@@ -40,6 +42,21 @@ class AreaResolver:
         for name in extra_names:
             self.towns.setdefault(fold(name), set())
         self.ambiguous: set[str] = set()
+        codes = _all_codes(table)
+        infos = [table.info(c) for c in codes]
+        self._codes = [c for c, i in zip(codes, infos, strict=True) if i is not None]
+        self._lat = np.array([i.lat for i in infos if i is not None], dtype=np.float64)
+        self._lon = np.array([i.lon for i in infos if i is not None], dtype=np.float64)
+
+    def nearest_outcode(self, lat: float, lon: float, within_km: float = 8.0) -> str | None:
+        """The outward code whose centroid is nearest a point (a town the table does not name)."""
+        if not self._codes:
+            return None
+        from navigator.geo.distance import haversine_km_many
+
+        dist = haversine_km_many(lat, lon, self._lat, self._lon)
+        best = int(np.argmin(dist))
+        return self._codes[best] if dist[best] <= within_km else None
 
     def learn_ambiguity(self, texts: Iterable[str]) -> None:
         """Skip one-word place names the corpus mostly uses as ordinary words ("Street", "Hope")."""
@@ -90,14 +107,23 @@ class AreaResolver:
         names |= self.mentions(facts.text)
         return self.expand(names)
 
-    def place_keys(self, label: str, outcodes: Iterable[str]) -> set[str]:
-        return self.expand([label, *outcodes])
+    def place_keys(
+        self, label: str, outcodes: Iterable[str], lat: float | None = None, lon: float | None = None
+    ) -> set[str]:
+        codes = list(outcodes)
+        if not codes and lat is not None and lon is not None:
+            code = self.nearest_outcode(lat, lon)
+            codes = [code] if code else []
+        return self.expand([label, *codes])
 
 
 def _outcodes(table: OutcodeTable) -> list[str]:
-    return [code for codes in table.towns().values() for code in codes] + _all_codes(table)
+    return _all_codes(table)
 
 
 def _all_codes(table: OutcodeTable) -> list[str]:
-    by_outcode = getattr(table, "_by_outcode", {})
-    return list(by_outcode)
+    # OutcodeTable has no public "every outcode" yet (asked of the geo owner); towns() covers most.
+    by_outcode = getattr(table, "_by_outcode", None)
+    if by_outcode is not None:
+        return list(by_outcode)
+    return [code for codes in table.towns().values() for code in codes]

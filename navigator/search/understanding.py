@@ -7,10 +7,11 @@ imported: it finds a postcode or directory place, an age and the word "free", an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
+from navigator.geo.outcodes import OutcodeTable
 from navigator.geo.postcodes import find_postcodes
-from navigator.search.understand.model import Gazetteer, UnderstoodQuery
+from navigator.search.understand.model import Gazetteer, Place, QueryEmbedder, UnderstoodQuery
 
 Understander = Callable[[str], UnderstoodQuery]
 
@@ -47,17 +48,37 @@ def fallback_understand(text: str, gazetteer: Gazetteer) -> UnderstoodQuery:
     )
 
 
-def make_understander(gazetteer: Gazetteer, embedder: object | None = None) -> Understander:
-    """`understand(text)` bound to this directory's gazetteer (and embedder, if it takes one)."""
+def make_understander(
+    table: OutcodeTable,
+    towns: Mapping[str, tuple[float, float]],
+    words: Iterable[str],
+    embedder: QueryEmbedder | None = None,
+) -> Understander:
+    """One understander per index build: the directory's towns and words, the shared query cache."""
     try:
-        from navigator.search.understand import understand  # type: ignore[attr-defined]
-    except ImportError:
+        from navigator.search.understand import DirectoryGazetteer, OutcodeGazetteer
+        from navigator.search.understand import Understander as Engine
+    except ImportError:  # pragma: no cover - the understanding package is part of this project
+        gazetteer = _FallbackGazetteer(table, towns)
         return lambda text: fallback_understand(text, gazetteer)
-    try:
-        from navigator.search.understand import Understanding  # type: ignore[attr-defined]
+    gazetteer = DirectoryGazetteer(towns, OutcodeGazetteer(table))
+    engine = Engine(gazetteer=gazetteer, vocabulary=words, embedder=embedder)
+    return engine  # type: ignore[no-any-return]
 
-        engine = Understanding(gazetteer=gazetteer, embedder=embedder)
-        return engine.understand  # type: ignore[no-any-return]
-    except (ImportError, TypeError):
-        pass
-    return lambda text: understand(text, gazetteer)  # type: ignore[no-any-return]
+
+class _FallbackGazetteer:
+    def __init__(self, table: OutcodeTable, towns: Mapping[str, tuple[float, float]]) -> None:
+        self.table = table
+        self.towns = {k.lower(): (k, v) for k, v in towns.items()}
+
+    def find_place(self, name: str) -> Place | None:
+        hit = self.towns.get(name.lower().strip())
+        if hit is not None:
+            return Place("town", hit[0], hit[1][0], hit[1][1], (), name)
+        found = self.table.find_place(name)
+        if found is None:
+            return None
+        return Place(found.kind, found.label, found.lat, found.lon, tuple(found.outcodes), name)
+
+    def place_names(self) -> Iterable[str]:
+        return list(self.towns)
