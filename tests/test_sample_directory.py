@@ -229,3 +229,13 @@ def test_schema_validation_would_catch_a_broken_service() -> None:
     broken = {"id": "NNS-X", "name": "No status", "schedules": [{"id": "s", "freq": "DAILY"}]}
     messages = sorted(e.message for e in Draft202012Validator(service).iter_errors(broken))
     assert messages == ["'DAILY' is not one of ['WEEKLY', 'MONTHLY']", "'status' is a required property"]
+
+
+def test_readme_counts_are_current(rows: list[dict[str, str]]) -> None:
+    readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    assert "SAMPLE DATA" in readme and "drama" in readme
+    assert check.counts_markdown(rows) in readme, (
+        "README tables are stale: paste in `python directory_data/tools/check_sample.py --counts`"
+    )
+    organisations = {row["organisation"] for row in rows}
+    assert f"{len(rows)} services from {len(organisations)} organisations" in readme

@@ -232,9 +232,9 @@ def counts_markdown(rows: list[dict[str, str]]) -> str:
     places = Counter(place_of(row) for row in rows)
     lines = ["| place | services |", "|---|---|"]
     lines += [f"| {place} | {n} |" for place, n in sorted(places.items(), key=lambda kv: -kv[1])]
-    lines += ["", "| category | services |", "|---|---|"]
+    lines += ["", "| category | what belongs under it | services |", "|---|---|---|"]
     counts = category_counts(rows)
-    lines += [f"| {label} | {counts[label]} |" for label in CATEGORIES]
+    lines += [f"| {label} | {about} | {counts[label]} |" for label, about in CATEGORIES.items()]
     return "\n".join(lines)
 
 
