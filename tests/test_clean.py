@@ -543,3 +543,8 @@ def test_real_oruk_html_descriptions_become_text(shared_data: Path) -> None:
     )
     texts = [clean_text(s["description"][:80_000]) for s in services if s.get("description")]
     assert not any(t and ("<p>" in t or "&nbsp;" in t) for t in texts)
+
+
+def test_xml_looking_markup_is_still_read_without_warnings() -> None:
+    # pytest turns warnings into errors here, so this also proves bs4 stays quiet.
+    assert html_to_text('<?xml version="1.0"?><entry><p>Lunch club</p></entry>') == "Lunch club"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import warnings
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -17,6 +16,7 @@ from navigator.ingest.clean.mojibake import fix_escapes, fix_mojibake
 BULLET = "•"
 _TAG_RE = re.compile(r"<(?:[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|/[A-Za-z][A-Za-z0-9]*\s*>|!--)")
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_PROCESSING = re.compile(r"<\?[^<>]*>")
 _DROP = frozenset({"script", "style", "head", "title", "noscript", "template", "iframe", "object", "svg"})
 _BLOCKS = frozenset(
     {
@@ -62,12 +62,11 @@ def html_to_text(text: str) -> str | None:
     """
     if not has_tags(text):
         return tidy_whitespace(decode_entities(text)) or None
+    # Processing instructions ("<?xml ...?>") are never content, and are what makes bs4 warn that
+    # it is parsing XML as HTML. Removing them beats silencing warnings, which is not thread-safe.
+    text = _PROCESSING.sub("", text)
     try:
-        with warnings.catch_warnings():
-            # bs4 warns about markup it finds odd (XML-looking, URL-like); the text is still usable.
-            warnings.simplefilter("ignore")
-            soup = BeautifulSoup(text, "html.parser")
-        flat = _flatten(soup)
+        flat = _flatten(BeautifulSoup(text, "html.parser"))
     except Exception:  # a parser failure must not lose the record: fall back to stripping tags
         flat = decode_entities(re.sub(r"<[^<>]*>", " ", text))
     flat = _EMPTY_BULLET.sub(f"{BULLET} ", tidy_whitespace(flat))
