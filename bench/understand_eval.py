@@ -118,7 +118,6 @@ def search_variants(per_query: bool) -> None:
     from navigator.geo.outcodes import OutcodeTable
     from navigator.search.embedder import QueryCache, load_embedder
     from navigator.search.factory import build_searcher
-    from navigator.search.gazetteer import DirectoryGazetteer as SearchGazetteer
     from navigator.search.metrics import score_query, score_run
     from navigator.search.schema import SearchRequest
     from navigator.search.understand import Speller, load_vocabulary
@@ -129,7 +128,8 @@ def search_variants(per_query: bool) -> None:
     bundle = build_real_bundle(embedder, table)
     dev = load_dev()
     cache = QueryCache(embedder)
-    gazetteer = SearchGazetteer(table, bundle.filters.areas.keys)
+    # The same gazetteer the search core builds per index: the directory's towns, then outcodes.
+    gazetteer = DirectoryGazetteer(bundle.towns, OutcodeGazetteer(table))
     speller = Speller(bundle.words, load_vocabulary().domain_words())
     plain = Understander(gazetteer, vocabulary=speller)
     semantic = Understander(gazetteer, vocabulary=speller, embedder=embedder)

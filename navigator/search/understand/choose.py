@@ -73,11 +73,14 @@ def choose(vocabulary: Vocabulary, candidates: dict[str, Candidate]) -> list[Can
         for other in c.spec.supersedes:
             if other in kept and c.spec.key in kept:
                 _absorb(c, kept.pop(other))
-    specific = [c for c in kept.values() if c.spec.kind == "service" and not c.spec.generic]
+    # "meet other autistic adults": the subject (autism) is the need and "a group" its form, so a
+    # generic need gives way to anything specific, and what it asked for now counts as asked there.
+    specific = [c for c in kept.values() if not c.spec.generic]
     if specific:
         for key in [k for k, c in kept.items() if c.spec.generic]:
             generic = kept.pop(key)
             target = _nearest(specific, generic.position)
+            target.asked = target.asked or generic.asked
             _absorb(target, generic, as_qualifier=False)
     services = [c for c in kept.values() if c.spec.kind == "service"]
     for key in [k for k, c in kept.items() if c.spec.fold == "service" and not c.asked]:
@@ -111,13 +114,20 @@ def _absorb(target: Candidate, other: Candidate, as_qualifier: bool = False) -> 
         target.qualifiers.extend(other.qualifiers)
 
 
-def to_need(candidate: Candidate, matched_text: Callable[[list[Match]], str]) -> Need:
+def to_need(
+    candidate: Candidate, matched_text: Callable[[list[Match]], str], life_stage_words: str | None = None
+) -> Need:
+    """The reported need; folded conditions and the person's life stage ("young people") narrow its
+    expansion to services for them."""
     spec = candidate.spec
     quals = list(dict.fromkeys(q.key for q in candidate.qualifiers))
     qual_specs = [next(q for q in candidate.qualifiers if q.key == k) for k in quals]
     expansion = spec.expansion
-    if qual_specs:
-        expansion += "; for " + ", ".join(q.core for q in qual_specs)
+    who = [q.core for q in qual_specs]
+    if life_stage_words and spec.kind != "group" and "young_people" not in quals:
+        who.append(life_stage_words)
+    if who:
+        expansion += "; for " + ", ".join(who)
     own = [m for m in candidate.matches if m.need == spec.key] or candidate.matches
     return Need(
         key=spec.key,

@@ -121,20 +121,22 @@ class Understander:
         def matched_text(ms: list[Match]) -> str:
             return _matched_spans(working, tokens, words, ms)
 
-        needs = [to_need(c, matched_text) for c in chosen]
         constraints = find_constraints(repaired_text)
         relation = age_mod.about_someone_else(repaired_text)
         age_value = found_age.age if found_age else None
         about_child = relation is not None and bool(
             re.search(r"son|daughter|child|kid|boy|girl|teen", relation)
         )
+        stage = age_mod.life_stage(repaired_text, age_value, about_child)
+        stage_words = self.needs.life_stages.get(stage) if stage else None
+        needs = [to_need(c, matched_text, stage_words) for c in chosen]
         return UnderstoodQuery(
             original=original,
             text=clean,
             needs=needs,
             place=found_place.place if found_place else None,
             age=age_value,
-            life_stage=age_mod.life_stage(repaired_text, age_value, about_child),
+            life_stage=stage,
             free=constraints.free,
             days=constraints.days,
             times=constraints.times,

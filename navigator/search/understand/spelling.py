@@ -21,7 +21,6 @@ from navigator.search.understand.tokens import fold
 
 _DOMAIN, _DIRECTORY, _ENGLISH = 0, 1, 2
 _MIN_LENGTH = 4  # shorter words have too many one-edit neighbours to repair safely
-_MIN_DIRECTORY_COUNT = 2  # a word seen once in the listings may itself be a typo
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +44,13 @@ def max_edits(word: str) -> int:
 class Speller:
     """Repairs misspelt words; iterating it yields the directory vocabulary it was built from."""
 
-    def __init__(self, directory_words: Iterable[str] = (), domain_words: Iterable[str] = ()) -> None:
+    def __init__(
+        self, directory_words: Iterable[str] = (), domain_words: Iterable[str] = (), min_count: int = 1
+    ) -> None:
+        """`directory_words`: the listings' words, unique or repeated; with repeats, `min_count=2` keeps
+        only words seen at least twice (a word seen once in the listings may itself be a typo)."""
         counts = Counter(fold(w) for w in directory_words if w)
-        self._directory = {w for w, c in counts.items() if w.isalpha() and c >= _MIN_DIRECTORY_COUNT}
+        self._directory = {w for w, c in counts.items() if w.isalpha() and c >= min_count}
         self._domain = {fold(w) for w in domain_words if w and w.isalpha()}
         english = english_words()
         self._english_rank = {w: i for i, w in enumerate(english)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -72,6 +72,7 @@ class Vocabulary:
     needs: dict[str, NeedSpec]
     phrases: tuple[Phrase, ...]
     settings: Settings
+    life_stages: dict[str, str] = field(default_factory=dict)  # life stage -> words added to expansions
 
     def domain_words(self) -> set[str]:
         """Every word the vocabulary uses: the spelling step prefers these as repairs."""
@@ -211,4 +212,9 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
         for other in spec.supersedes:
             if other not in needs:
                 raise VocabularyFileError(f"{where} need {spec.key!r}: supersedes unknown need {other!r}.")
-    return Vocabulary(needs, tuple(phrases), settings)
+    stages = data.get("life_stages", {})
+    if not isinstance(stages, dict) or not all(isinstance(v, str) for v in stages.values()):
+        raise VocabularyFileError(
+            f'{where}: [life_stages] must be lines like `"young person" = "young people"`.'
+        )
+    return Vocabulary(needs, tuple(phrases), settings, dict(stages))
