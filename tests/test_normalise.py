@@ -457,7 +457,7 @@ _records = st.fixed_dictionaries(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_records)
 def test_normalise_never_raises_anything_but_rejected(data: dict[str, Any]) -> None:
     table = OutcodeTable.load_default()
@@ -508,7 +508,7 @@ def test_real_feeds_normalise(shared_data: Path, path: str, outcodes: OutcodeTab
     from navigator.ingest.formats import reader_for
 
     source = shared_data / path
-    records = reader_for(source).read(source).records[:1000]
+    records = reader_for(source).read(source).records[:500]
     assert records
     rejected = []
     for raw in records:
