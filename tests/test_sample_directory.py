@@ -41,12 +41,14 @@ check = _load("check_sample")
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
-    return gen.read_rows(SAMPLE / "sample-services.csv")
+    found: list[dict[str, str]] = gen.read_rows(SAMPLE / "sample-services.csv")
+    return found
 
 
 @pytest.fixture(scope="module")
 def page() -> dict[str, Any]:
-    return json.loads((SAMPLE / "sample-services.oruk.json").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads((SAMPLE / "sample-services.oruk.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 def test_size_and_unique_ids(rows: list[dict[str, str]]) -> None:
