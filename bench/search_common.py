@@ -24,6 +24,7 @@ SHARED = Path(os.environ.get("NAVIGATOR_SHARED_DIR", Path(__file__).resolve().pa
 REAL = SHARED / "data" / "real"
 DEV = SHARED / "eval" / "dev-queries.jsonl"
 CACHE = Path("/tmp/navigator-bench")
+TABLE = OutcodeTable.load_default()
 
 
 def common_records() -> list[tuple[str, ServiceRecord]]:
@@ -34,6 +35,9 @@ def common_records() -> list[tuple[str, ServiceRecord]]:
             if not (row.get("name") or row.get("description")):
                 continue
             locations = []
+            if row.get("postcode") and not row.get("lat") and TABLE.centroid(row["postcode"]):
+                # the importer geocodes postcodes offline to the outcode centroid; do the same here
+                row["lat"], row["lon"] = TABLE.centroid(row["postcode"])
             if row.get("postcode") or row.get("lat"):
                 city = (row.get("address") or "").split(",")[-1].strip() or None
                 locations.append(

@@ -22,7 +22,7 @@ def search_config(settings: Settings | None, weights: RankWeights | None = None)
         config.default_radius_km = float(
             getattr(settings, "search_default_radius_km", config.default_radius_km)
         )
-        config.weights.distance = float(getattr(settings, "search_distance_weight", config.weights.distance))
+        config.weights.near = float(getattr(settings, "search_distance_weight", config.weights.near))
         config.weights.stale = float(getattr(settings, "search_stale_weight", config.weights.stale))
     return config
 

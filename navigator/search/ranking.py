@@ -18,8 +18,8 @@ class RankWeights:
     need_expansion: float = 0.5  # weight of the need vocabulary's phrasing vector in the query vector
     prf: float = 0.3  # pseudo-relevance feedback: pull towards the mean of the top few
     prf_docs: int = 3
-    distance: float = 0.10  # at the radius edge a located listing loses this much
-    area_match: float = 0.05  # listing says it serves / is in the named place
+    near: float = 0.15  # a venue at the named place gains this much, falling to 0 at the radius edge
+    area_match: float = 0.10  # listing says it serves / is in the named place
     area_elsewhere: float = 0.15  # listing says it is somewhere else (and not the named place)
     stale: float = 0.03  # not verified within stale_after_days
     wish: float = 0.03  # free / day / mode / time wishes found in the text and met
@@ -50,11 +50,19 @@ def fuse(dense: np.ndarray, keyword: np.ndarray, w: RankWeights) -> np.ndarray:
 def place_adjustment(
     distance_km: np.ndarray, radius_km: float, in_area: np.ndarray, has_area: np.ndarray, w: RankWeights
 ) -> np.ndarray:
-    """Nearer is better for located listings; unlocated ones rank by what they say about their area."""
+    """Evidence of being at the named place lifts a listing; evidence of being elsewhere lowers it.
+
+    A venue near the place gains up to `near` (less the further it is); a listing that names the
+    place (service area, town, text) gains `area_match`; one that names only other places loses
+    `area_elsewhere`. Listings that say nothing about where they are (national lines, websites) are
+    neither lifted nor lowered.
+    """
     adjust = np.zeros(distance_km.shape[0], dtype=np.float32)
     located = ~np.isnan(distance_km)
-    adjust[located] -= w.distance * np.minimum(distance_km[located] / max(radius_km, 1e-3), 1.0)
-    unlocated = ~located
-    adjust[unlocated & in_area] += w.area_match
-    adjust[unlocated & has_area & ~in_area] -= w.area_elsewhere
+    closeness = np.zeros_like(adjust)
+    closeness[located] = np.clip(1.0 - distance_km[located] / max(radius_km, 1e-3), 0.0, 1.0)
+    adjust += w.near * closeness
+    adjust += np.where(in_area, w.area_match, 0.0).astype(np.float32)
+    elsewhere = has_area & ~in_area & (closeness == 0)
+    adjust -= np.where(elsewhere, w.area_elsewhere, 0.0).astype(np.float32)
     return adjust

@@ -1,0 +1,65 @@
+"""The FastAPI application factory: settings in, app out. Nothing is created at import time.
+
+The store, the outcode table and the search service live on `app.state` for the app's lifetime
+(opened in the lifespan, closed after). Routers are included here, one per resource; other areas
+add theirs to `ROUTERS`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from navigator.config import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, search_service: object | None = None) -> FastAPI:
+    """Build the app. Tests may pass a ready `search_service` (e.g. over a fake embedder)."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from navigator.geo.outcodes import OutcodeTable
+        from navigator.search.service import SearchService
+        from navigator.store.db import Store
+
+        store = Store.open(settings)
+        table = OutcodeTable.load_default()
+        service = search_service or SearchService(settings, store, table=table)
+        if isinstance(service, SearchService):
+            service.load()  # a missing index is reported per request, not fatal: the rest still serves
+            if service.problem:
+                log.warning("search: %s", service.problem)
+        app.state.settings = settings
+        app.state.store = store
+        app.state.outcodes = table
+        app.state.search = service
+        try:
+            yield
+        finally:
+            store.dispose()
+
+    app = FastAPI(title="Neighbourhood Navigator", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # Say which parameter was wrong and what it should be, in words.
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return JSONResponse(status_code=422, content={"detail": text, "problems": problems})
+
+    from navigator.app.routes import search_api
+
+    app.include_router(search_api.router)
+    return app
