@@ -11,10 +11,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "search"))
 
-from support import fake_searcher  # noqa: E402
+from support import fake_searcher
 
-from navigator.search.engine import Searcher  # noqa: E402
-from navigator.search.schema import SearchInputError, SearchRequest  # noqa: E402
+from navigator.search.engine import Searcher
+from navigator.search.schema import SearchInputError, SearchRequest
 
 
 @pytest.fixture(scope="module")
