@@ -68,7 +68,7 @@ def show(understander: Understander, rows: list[dict]) -> None:
 
 
 def timing(understander: Understander, rows: list[dict], label: str) -> None:
-    texts = [r["query"] for r in rows]
+    texts = [r.get("query") or r["text"] for r in rows]
     for t in texts:  # warm caches (pools, phrase vectors)
         understander(t)
     samples = []

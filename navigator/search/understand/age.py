@@ -83,7 +83,12 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "n",
     ),
     (re.compile(rf"\b{_RELATION}s?\s*(?:is|,)?\s*\((\d{{1,2}})\)"), "n"),
-    (re.compile(rf"\bmy\s+{_RELATION}\s+is\s+(\d{{1,2}})\b{_NOT_AGE_AFTER}"), "n"),
+    (
+        re.compile(
+            rf"\b{_RELATION}(?:'s|’s|s| is)\s+(?:only\s+|just\s+|nearly\s+)?(\d{{1,3}})\b{_NOT_AGE_AFTER}"
+        ),
+        "n",
+    ),
     (re.compile(r"(?<![£$\d.])\b(\d{2,3})\s?([mf])\b(?!\s*(?:from|of|away|miles))"), "sexed"),
     (
         re.compile(
@@ -91,6 +96,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "n",
     ),
+    # "Care leaver, 19, needs a flat": a bare number between commas after a word is an age.
+    (re.compile(r"(?<=[a-z])\s*,\s*(\d{1,3})\s*,(?!\d)"), "n"),
     (re.compile(rf"\b(?:turned|turning|turn)\s+{_N}\b{_NOT_AGE_AFTER}"), "n"),
     (
         re.compile(

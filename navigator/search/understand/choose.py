@@ -33,6 +33,9 @@ def _noisy_or(weights: list[float]) -> float:
     return 1.0 - remaining
 
 
+CARERS = "carers"
+
+
 def _independent_weights(matches: list[Match]) -> list[float]:
     """Weights of the need's matches that add evidence: "two kids" and "kids" are one signal, not two."""
     counted: list[set[int]] = []
@@ -82,10 +85,13 @@ def choose(vocabulary: Vocabulary, candidates: dict[str, Candidate]) -> list[Can
             target = _nearest(specific, generic.position)
             target.asked = target.asked or generic.asked
             _absorb(target, generic, as_qualifier=False)
-    services = [c for c in kept.values() if c.spec.kind == "service"]
+    # A condition folds into a service the message asks for ("something musical ... he has
+    # Alzheimer's"), or into a carer's need (it is the cared-for person's); beside a service that was
+    # only described ("stopped going out") it stays a need of its own.
+    targets = [c for c in kept.values() if c.spec.kind == "service" and (c.asked or c.spec.key == CARERS)]
     for key in [k for k, c in kept.items() if c.spec.fold == "service" and not c.asked]:
-        if services:
-            _absorb(_nearest(services, kept[key].position), kept.pop(key), as_qualifier=True)
+        if targets:
+            _absorb(_nearest(targets, kept[key].position), kept.pop(key), as_qualifier=True)
     # Groups and states ("any") qualify whatever else is there; the most confident of them stays
     # when nothing else is.
     for key in sorted(

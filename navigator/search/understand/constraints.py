@@ -20,7 +20,7 @@ _FREE = re.compile(
 )
 _NOT_FREE_BEFORE = re.compile(
     r"(?:feel|smoke|alcohol|drug|sugar|gluten|pain|hands|debt|symptom|fancy|dairy|nut|crime|carefree|be|set|break|"
-    r"broke|get|got|stay|staying|keep|keeping|clean)[\s-]*$"
+    r"broke|stay|staying|keep|keeping|clean)[\s-]*$"
 )
 
 _DAYS = {
@@ -57,30 +57,31 @@ _PAST_BEFORE = re.compile(r"(?:last|since|yesterday|ago|this past|past|every oth
 _WEEKEND = re.compile(r"\b(?:weekends?|week-ends?|sat(?:urday)?s? (?:and|&|or) sun(?:day)?s?)\b")
 _WEEKDAY = re.compile(r"\b(?:weekdays?|week days?|during the week|monday to friday|mon-fri|mon to fri)\b")
 
+_WHICH = (
+    r"(?:a|an|one|saturday|sunday|monday|tuesday|wednesday|thursday|friday|weekend|weekday|"
+    r"mon|tues?|wed|thurs?|fri|sat|sun)"
+)
 _TIMES = [
     (
         "morning",
         re.compile(
-            r"\b(?:mornings|(?:in|on|during) the mornings?|(?:a|one|saturday|sunday|monday|tuesday|"
-            r"wednesday|thursday|friday|weekend|weekday)\s+mornings?|morning (?:session|class|group|club)s?|"
-            r"before (?:lunch|noon|midday)|am only)\b"
+            rf"\b(?:mornings|(?:in|on|during) the mornings?|{_WHICH}\s+mornings?|"
+            r"morning (?:session|class|group|club)s?|before (?:lunch|noon|midday)|am only)\b"
         ),
     ),
     (
         "afternoon",
         re.compile(
-            r"\b(?:afternoons|(?:in|during) the afternoons?|(?:an|one|saturday|sunday|monday|tuesday|"
-            r"wednesday|thursday|friday|weekend|weekday)\s+afternoons?|"
-            r"afternoon (?:session|class|group|club)s?|"
-            r"after school|after lunch|pm only)\b"
+            rf"\b(?:afternoons|(?:in|during) the afternoons?|{_WHICH}\s+afternoons?|"
+            r"afternoon (?:session|class|group|club)s?|after school|after lunch|pm only)\b"
         ),
     ),
     (
         "evening",
         re.compile(
-            r"\b(?:evenings|(?:in|during) the evenings?|(?:an|one|saturday|sunday|monday|tuesday|"
-            r"wednesday|thursday|friday|weekend|weekday)\s+evenings?|evening (?:session|class|group|club)s?|"
-            r"after work|after 5|after five|after 6|at night (?:time)?|night ?time|nights out)\b"
+            rf"\b(?:evenings|(?:in|during) the evenings?|{_WHICH}\s+evenings?|"
+            r"evening (?:session|class|group|club)s?|after work|after 5|after five|after 6|"
+            r"at night (?:time)?|night ?time|nights out)\b"
         ),
     ),
 ]
@@ -107,8 +108,10 @@ _MODES = [
         "home_visit",
         re.compile(
             r"\b(?:home visits?|visit(?:s|ing)? (?:me|him|her|them|mum|dad) at home|"
-            r"(?:come|comes|coming) (?:to|round to|round|over to) (?:the|my|our|his|her) (?:house|home|flat)|"
-            r"come round|at home visit|housebound|house-bound|can'?t leave the house|"
+            r"(?:come|comes|coming|pop|popping) (?:to|round to|round|over to|in to) "
+            r"(?:the|my|our|his|her) (?:house|home|flat)|"
+            r"come round|pop round|pop in|popping in|sit with (?:her|him|them)|at home visit|housebound|"
+            r"house-bound|can'?t leave the house|"
             r"cannot leave the house|unable to leave the house|bed-?bound|bed ?ridden|"
             r"in (?:my|his|her|their) own home|someone to visit|someone to come (?:in|round|to))\b"
         ),
@@ -142,7 +145,8 @@ def find_constraints(text: str) -> Constraints:
     days: list[str] = []
     if _WEEKDAY.search(lowered):
         days.extend(_WEEKDAYS)
-    if _WEEKEND.search(lowered):
+    weekend = _WEEKEND.search(lowered)
+    if weekend and not _PAST_BEFORE.search(lowered[: weekend.start()].removesuffix("the ")):
         days.extend(["SA", "SU"])
     for m in _DAY_WORD.finditer(lowered):
         word = m.group(1)

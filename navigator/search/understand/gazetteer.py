@@ -14,6 +14,16 @@ from navigator.geo.outcodes import Place as GeoPlace
 from navigator.geo.postcodes import normalise_postcode, outward_code
 from navigator.search.understand.model import Place
 
+# UK postcode areas (the letters of an outward code).
+POSTCODE_AREAS = frozenset(
+    (  # noqa: SIM905 - a list of 121 codes reads better as one string
+        "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT "
+        "DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA "
+        "LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE "
+        "SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE"
+    ).split()
+)
+
 
 def fold_name(name: str) -> str:
     """Key for comparing place names: case, hyphens, dots, apostrophes and spacing don't matter."""
@@ -39,12 +49,14 @@ class OutcodeGazetteer:
         return _from_geo(place, name) if place is not None else None
 
     def place_names(self) -> Iterable[str]:
+        """Towns and counties of the outcode table (regions like "South East" are too vague to scan for)."""
         if self._names is None:
-            names: set[str] = set()
-            for town, codes in self.table.towns().items():
-                names.add(fold_name(town))
-                for code in codes:
-                    info = self.table.info(code)
+            names: set[str] = set(map(fold_name, self.table.towns()))
+            # The table lists towns but not counties; walk the possible outward codes of each postcode
+            # area (public lookups only, ~12,000 dictionary hits, once per gazetteer).
+            for area in POSTCODE_AREAS:
+                for district in range(100):
+                    info = self.table.info(f"{area}{district}")
                     if info is not None and info.county:
                         names.add(fold_name(info.county))
             self._names = frozenset(n for n in names if n)

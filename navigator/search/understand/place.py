@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from navigator.search.understand.gazetteer import fold_name
+from navigator.search.understand.gazetteer import POSTCODE_AREAS, fold_name
 from navigator.search.understand.model import Gazetteer, Place
 from navigator.search.understand.tokens import Token
 
@@ -28,15 +28,6 @@ _LIVING = frozenset(
 _SUBJECTS = frozenset({"i", "we", "she", "he", "they", "mum", "dad"})
 _POSTCODE_WORDS = frozenset({"postcode", "post", "code", "area"})
 _MAX_NAME_WORDS = 5
-# UK postcode areas: without a gazetteer, a bare "A1" or "F82" is not taken for an outward code.
-_AREAS = frozenset(
-    (  # noqa: SIM905 - a list of 121 codes reads better as one string
-        "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT "
-        "DY E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA "
-        "LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE "
-        "SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE"
-    ).split()
-)
 
 
 @dataclass(frozen=True)
@@ -149,13 +140,14 @@ def _outcode(text: str, tokens: list[Token], m: re.Match[str], index: PlaceIndex
         return None
     position = next((i for i, t in enumerate(tokens) if t.start == m.start()), None)
     before = tokens[position - 1].norm if position else ""
-    # "b12 injections", "a1 road": a bare lower-case code needs "in"/"postcode" before it.
-    if not (m.group(1).isupper() or before in _PREPOSITIONS or before in _POSTCODE_WORDS):
+    lately = {t.norm for t in tokens[max(0, (position or 0) - 3) : position or 0]}
+    # "b12 injections", "a1 road": a bare lower-case code needs "in" or "postcode" before it.
+    if not (m.group(1).isupper() or before in _PREPOSITIONS or lately & _POSTCODE_WORDS):
         return None
     known = index.gazetteer.find_place(code) if index else None
     if index is not None and known is None:
         return None
-    if known is None and not (m.group(1).isupper() and re.match(r"[A-Z]+", code).group() in _AREAS):  # type: ignore[union-attr]
+    if known is None and not (m.group(1).isupper() and re.match(r"[A-Z]+", code).group() in POSTCODE_AREAS):  # type: ignore[union-attr]
         return None
     place = Place(
         "outcode", code, known.lat if known else None, known.lon if known else None, (code,), m.group(1)

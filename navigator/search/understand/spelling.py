@@ -116,6 +116,8 @@ class Speller:
         scored = [(c, d) for c, d in scored if d <= limit]
         if not scored:
             return None
+        # Equally near: same first letter, then the vocabulary that matters most, same last letter,
+        # one letter longer (a dropped letter is the commonest slip: "bils" → "bills"), frequency.
         best, distance = min(
             scored,
             key=lambda cd: (
@@ -123,6 +125,7 @@ class Speller:
                 cd[0][0] != w[0],
                 self._key[cd[0]][0],
                 cd[0][-1] != w[-1],
+                len(cd[0]) != len(w) + 1,
                 self._key[cd[0]][1],
             ),
         )
