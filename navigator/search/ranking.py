@@ -13,7 +13,7 @@ import numpy as np
 
 @dataclass
 class RankWeights:
-    dense: float = 0.8  # share of the dense score in the fusion; keyword gets the rest
+    dense: float = 0.65  # share of the dense score in the fusion; keyword gets the rest (dev: 0.6–0.7 flat)
     candidates: int = 100  # taken from each of dense and keyword before fusion
     need_expansion: float = 0.5  # weight of the need vocabulary's phrasing vector in the query vector
     prf: float = 0.3  # pseudo-relevance feedback: pull towards the mean of the top few
