@@ -15,7 +15,7 @@ from navigator.search.understand.model import QueryEmbedder
 from navigator.search.understand.vocabulary import Vocabulary
 
 # Cosine → confidence: below LOW is noise for MiniLM on short phrasings, above HIGH is a clear hit.
-LOW, HIGH, CAP = 0.50, 0.80, 0.75
+LOW, HIGH, CAP = 0.55, 0.80, 0.80
 
 
 @dataclass(frozen=True)
