@@ -90,8 +90,11 @@ def _from_wording(text: str) -> bool | None:
 def _from_cost_options(options: Sequence[CostOption]) -> bool | None:
     verdicts: set[bool] = set()
     for option in options:
+        label = " ".join((option.option or "").lower().split())
         if option.amount is not None:
             verdicts.add(option.amount == 0)
+        elif label in _TRUE_WORDS or label in _FALSE_WORDS or label in ("charge", "fee"):
+            verdicts.add(label in _TRUE_WORDS)  # the option's own label is the publisher's verdict
         else:
             wording = " ".join(filter(None, (option.option, option.amount_description)))
             verdict = _from_wording(wording) if wording else None

@@ -34,7 +34,7 @@ _DELIVERY: tuple[tuple[DeliveryMode, re.Pattern[str]], ...] = (
     (
         "in_person",
         re.compile(
-            r"\b(?:in[\s-]?person|face[\s-]to[\s-]face|venue|drop[\s-]?in|walk[\s-]?in|attend(?:ing)?\s+(?:a|the|our)\s+|"
+            r"\b(?:in[\s_-]?person|face[\s-]to[\s-]face|venue|drop[\s-]?in|walk[\s-]?in|attend(?:ing)?\s+(?:a|the|our)\s+|"
             r"on[\s-]site|at\s+(?:a|the|our)\s+(?:centre|center|venue|office|clinic|hub))",
             re.IGNORECASE,
         ),
@@ -47,7 +47,10 @@ _DELIVERY: tuple[tuple[DeliveryMode, re.Pattern[str]], ...] = (
         ),
     ),
     ("phone", re.compile(r"\b(?:tele)?phone\b|\bhelpline\b|\bcall\s+us\b|\bphone\s+line\b", re.I)),
-    ("home_visit", re.compile(r"\bhome[\s-]?visits?\b|\bat\s+(?:your\s+)?home\b|\bin\s+your\s+home\b", re.I)),
+    (
+        "home_visit",
+        re.compile(r"\bhome[\s_-]?visits?\b|\bat\s+(?:your\s+)?home\b|\bin\s+your\s+home\b", re.I),
+    ),
 )
 
 _GB_NAMES = frozenset(

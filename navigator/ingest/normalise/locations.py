@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from navigator.geo.postcodes import find_postcodes, normalise_postcode
+from navigator.geo.postcodes import find_postcodes, normalise_postcode, outward_code
 from navigator.ingest.clean import looks_american, parse_country
 from navigator.ingest.normalise.context import Context, as_number, type_name
 from navigator.ingest.record import Accessibility, Address, Location
@@ -103,7 +103,8 @@ def _address(ctx: Context, item: object, path: str) -> Address | None:
     else:
         country = "GB"
     if country == "GB":
-        postcode = normalise_postcode(postal) if postal else None
+        # A bare outward code ("CT20") is how refuges and outreach services publish where they are.
+        postcode = (normalise_postcode(postal) or _known_outcode(ctx, postal)) if postal else None
         if postal and postcode is None:
             ctx.warn(f"{path}.postal_code", f"postcode '{postal}' is not a UK postcode: kept as written")
         if not postal:
@@ -150,9 +151,15 @@ def _coordinates(ctx: Context, lat_raw: object, lon_raw: object, path: str) -> t
     return lat, lon
 
 
+def _known_outcode(ctx: Context, text: str) -> str | None:
+    code = outward_code(text)
+    return code if code and normalise_postcode(text) is None and ctx.outcodes.info(code) else None
+
+
 def _geocode(ctx: Context, location: Location, paths: list[str]) -> None:
     for path, address in zip(paths, location.addresses, strict=True):
-        postcode = normalise_postcode(address.postal_code) if address.country == "GB" else None
+        postal = address.postal_code if address.country == "GB" else None
+        postcode = (normalise_postcode(postal) or _known_outcode(ctx, postal)) if postal else None
         if postcode is None:
             continue
         point = ctx.outcodes.geocode(postcode)

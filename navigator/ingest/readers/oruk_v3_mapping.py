@@ -21,6 +21,8 @@ PLACED = frozenset(
         "eligibility_description", "organization", "organization_id", "program_id", "phones",
         "contacts", "schedules", "cost_options", "languages", "service_areas",
         "service_at_locations", "attributes", "funding", "metadata",
+        # Navigator's own additions, written by its exports so they round-trip.
+        "hide_exact_address", "is_free", "delivery_modes",
     }
 )  # fmt: skip
 
@@ -85,7 +87,12 @@ def map_service(obj: dict[str, Any], notes: MapNotes) -> dict[str, Any]:
             "service_areas": c.service_areas(obj.get("service_areas"), ".service_areas", notes),
             "taxonomy_terms": _taxonomy_terms(obj.get("attributes"), notes),
             # 3.0 says how people attend on each schedule ("in person or by video").
-            "delivery": c.joined(*(attending for _, attending in schedules)),
+            "delivery": c.joined(
+                *(attending for _, attending in schedules),
+                *(m for m in obj.get("delivery_modes") or () if isinstance(m, str)),
+            ),
+            "free": obj.get("is_free"),
+            "hide_exact_address": obj.get("hide_exact_address"),
             "extras": extras,
         }
     )
