@@ -12,7 +12,7 @@ from rich.table import Table
 
 from navigator.cli._app import app, get_context
 from navigator.ingest.formats import FORMAT_CHOICES
-from navigator.ingest.report import ImportReport
+from navigator.ingest.report import ImportReport, Warning_
 
 SHOW_AT_MOST = 25
 
@@ -43,7 +43,7 @@ def import_command(
     ] = True,
 ) -> None:
     """Import listings. Re-running is safe: unchanged records are skipped, changed ones updated."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     from navigator.ingest.pipeline import import_paths
 
@@ -60,7 +60,7 @@ def import_command(
         transient=True,
         disable=as_json,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -122,7 +122,7 @@ def render_report(report: ImportReport, console: Console) -> None:
         table.add_column("Field")
         table.add_column("Count", justify="right")
         table.add_column("Example", overflow="fold")
-        examples = {}
+        examples: dict[str, Warning_] = {}
         for w in report.warnings:
             examples.setdefault(w.field or "record", w)
         for field_name, count in report.warning_summary():

@@ -75,15 +75,15 @@ def import_paths(
                 started_at=datetime.now(),
             )
             session.add(batch)
-            session.flush([batch])
+            session.flush()
             report.batch_id = None if dry_run else batch.id
             writer = ListingWriter(session, source, batch, actor)
-            touched: list[int] = []
+            touched: list[m.Service] = []
             for done, item in enumerate(accepted, 1):
                 result = writer.upsert(item.record)
                 setattr(report, result.outcome, getattr(report, result.outcome) + 1)
-                if result.outcome != "unchanged":
-                    touched.append(result.service_id)
+                if result.service is not None:
+                    touched.append(result.service)
                 if result.outcome == "updated":
                     report.updates.append(
                         rpt.Update(
@@ -96,8 +96,9 @@ def import_paths(
                     session.flush()
                     tick("saving", done, len(accepted))
             if touched:
+                session.flush()
                 tick("duplicates", 0, 1)
-                pairs = _duplicates(session, touched, settings)
+                pairs = _duplicates(session, [s.id for s in touched], settings)
                 report.duplicates = [_duplicate_for_report(p) for p in pairs]
                 save_pairs(session, pairs, batch.id)
                 bump_generation(session)

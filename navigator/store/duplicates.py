@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from navigator.ingest.dedupe import DedupeEntry, DuplicatePair, website_host
@@ -22,20 +22,23 @@ def load_dedupe_entries(session: Session) -> dict[int, DedupeEntry]:
             m.Service.name,
             m.Service.url,
             m.Organization.name,
+            func.substr(m.Service.description, 1, 400),
         )
         .outerjoin(m.Organization, m.Service.organization_id == m.Organization.id)
         .where(m.Service.status != "inactive")
     )
-    for sid, source, source_id, name, url, org in rows:
+    for sid, source, source_id, name, url, org, description in rows:
         host = website_host(url)
-        entries[sid] = DedupeEntry(sid, source, source_id, name, org, hosts={host} if host else set())
+        entries[sid] = DedupeEntry(
+            sid, source, source_id, name, org, hosts={host} if host else set(), description=description
+        )
     postcodes = session.execute(
         select(m.ServiceAtLocation.service_id, m.Address.postal_code)
         .join(m.Address, m.Address.location_id == m.ServiceAtLocation.location_id)
         .where(m.Address.postal_code.is_not(None))
     )
     for sid, postcode in postcodes:
-        if sid in entries:
+        if sid in entries and postcode:
             entries[sid].postcodes.add(postcode)
     phones = session.execute(
         select(m.Phone.service_id, m.Phone.number).where(m.Phone.service_id.is_not(None))

@@ -282,6 +282,7 @@ class ServiceVersion(Base):
     previous_record_json: Mapped[dict | None] = mapped_column(JSON)
     previous_status: Mapped[str | None] = mapped_column(String(30))
     saved_at: Mapped[datetime] = mapped_column(DateTime)
+    service: Mapped[Service] = relationship()
 
 
 class PossibleDuplicate(Base):

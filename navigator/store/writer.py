@@ -24,7 +24,7 @@ Outcome = Literal["added", "updated", "unchanged"]
 @dataclass
 class UpsertResult:
     outcome: Outcome
-    service_id: int
+    service: m.Service | None  # None when unchanged (not loaded); ids are known after the next flush
     changes: list[tuple[str, Any, Any]]
 
 
@@ -48,17 +48,30 @@ class ListingWriter:
             )
         )
         self._existing: dict[str, tuple[int, str]] = {sid: (pk, h) for sid, pk, h in rows}
-        self._orgs: dict[str, m.Organization] = {}
-        self._locations: dict[str, m.Location] = {}
-        self._taxonomies: dict[str, m.Taxonomy] = {}
-        self._terms: dict[tuple[str, str], m.TaxonomyTerm] = {}
+        # Everything shared between listings is loaded once up front: a look-up per record would
+        # flush the session each time and make a large import crawl.
+        self._orgs = {
+            o.source_key: o
+            for o in session.scalars(select(m.Organization).where(m.Organization.source == source))
+        }
+        self._locations = {
+            loc.source_key: loc
+            for loc in session.scalars(select(m.Location).where(m.Location.source == source))
+        }
+        self._locations_refreshed: set[str] = set()
+        self._taxonomies = {t.name: t for t in session.scalars(select(m.Taxonomy))}
+        self._terms = {(t.taxonomy.name, t.term_key): t for t in session.scalars(select(m.TaxonomyTerm))}
 
     # -- public -------------------------------------------------------------------------------
     def upsert(self, record: rec.ServiceRecord) -> UpsertResult:
+        with self.session.no_autoflush:
+            return self._upsert(record)
+
+    def _upsert(self, record: rec.ServiceRecord) -> UpsertResult:
         content_hash = record.content_hash()
         existing = self._existing.get(record.source_id)
         if existing is not None and existing[1] == content_hash:
-            return UpsertResult("unchanged", existing[0], [])
+            return UpsertResult("unchanged", None, [])
         new_json = record.model_dump(mode="json")
         if existing is None:
             service = m.Service(
@@ -66,14 +79,13 @@ class ListingWriter:
             )
             self._apply(service, record, content_hash)
             self.session.add(service)
-            self.session.flush([service])
             self.session.add(
                 m.ServiceVersion(
-                    service_id=service.id, import_batch_id=self.batch.id, created=True, saved_at=self.now
+                    service=service, import_batch_id=self.batch.id, created=True, saved_at=self.now
                 )
             )
-            self._existing[record.source_id] = (service.id, content_hash)
-            return UpsertResult("added", service.id, [])
+            self._existing[record.source_id] = (-1, content_hash)  # a repeat in this import is "unchanged"
+            return UpsertResult("added", service, [])
         service = self.session.get_one(m.Service, existing[0])
         old_json = dict(service.record_json)
         changes = diff_records(old_json, new_json)
@@ -102,7 +114,7 @@ class ListingWriter:
         service.record_json = new_json
         self._apply(service, record, content_hash)
         self._existing[record.source_id] = (service.id, content_hash)
-        return UpsertResult("updated", service.id, changes)
+        return UpsertResult("updated", service, changes)
 
     def restore(self, service: m.Service, record: rec.ServiceRecord, status: str | None = None) -> None:
         """Put a service back to an earlier version (used by rollback)."""
@@ -208,7 +220,7 @@ class ListingWriter:
             m.ServiceAtLocation,
             m.ServiceTaxonomyTerm,
         ):
-            self.session.execute(delete(table).where(table.service_id == sid))  # type: ignore[attr-defined]
+            self.session.execute(delete(table).where(table.service_id == sid))
         self.session.expire(
             s,
             [
@@ -228,14 +240,8 @@ class ListingWriter:
         key = f"id:{o.source_id}" if o.source_id else f"name:{fold_key(o.name)}"
         org = self._orgs.get(key)
         if org is None:
-            org = self.session.scalar(
-                select(m.Organization).where(
-                    m.Organization.source == self.source, m.Organization.source_key == key
-                )
-            )
-            if org is None:
-                org = m.Organization(source=self.source, source_key=key, name=o.name)
-                self.session.add(org)
+            org = m.Organization(source=self.source, source_key=key, name=o.name)
+            self.session.add(org)
             self._orgs[key] = org
         org.name = o.name
         org.description = o.description or org.description
@@ -250,24 +256,21 @@ class ListingWriter:
         else:
             address = loc.addresses[0] if loc.addresses else None
             parts = [
-                loc.name or "",
-                address.address_1 or "" if address else "",
-                address.postal_code or "" if address else "",
+                loc.name,
+                address.address_1 if address else None,
+                address.postal_code if address else None,
             ]
-            key = "content:" + fold_key(
-                " ".join(parts) or json.dumps(loc.model_dump(mode="json"), sort_keys=True)
-            )
+            text = " ".join(p for p in parts if p)
+            key = "content:" + fold_key(text or json.dumps(loc.model_dump(mode="json"), sort_keys=True))
         row = self._locations.get(key)
         if row is None:
-            row = self.session.scalar(
-                select(m.Location).where(m.Location.source == self.source, m.Location.source_key == key)
-            )
-            if row is None:
-                row = m.Location(source=self.source, source_key=key)
-                self.session.add(row)
+            row = m.Location(source=self.source, source_key=key)
+            self.session.add(row)
             self._locations[key] = row
+        if key not in self._locations_refreshed:
             # A location shared by several services takes its content from the first record of this
             # import that names it; later records in the same import reuse the row as it is.
+            self._locations_refreshed.add(key)
             row.location_type = loc.location_type
             row.name = loc.name
             row.description = loc.description
@@ -281,25 +284,16 @@ class ListingWriter:
     def _term(self, t: rec.TaxonomyTerm) -> m.TaxonomyTerm:
         taxonomy = self._taxonomies.get(t.taxonomy)
         if taxonomy is None:
-            taxonomy = self.session.scalar(select(m.Taxonomy).where(m.Taxonomy.name == t.taxonomy))
-            if taxonomy is None:
-                taxonomy = m.Taxonomy(name=t.taxonomy)
-                self.session.add(taxonomy)
-                self.session.flush([taxonomy])
+            taxonomy = m.Taxonomy(name=t.taxonomy)
+            self.session.add(taxonomy)
             self._taxonomies[t.taxonomy] = taxonomy
         key = (t.taxonomy, t.code or fold_key(t.term))
         term = self._terms.get(key)
         if term is None:
-            term = self.session.scalar(
-                select(m.TaxonomyTerm).where(
-                    m.TaxonomyTerm.taxonomy_id == taxonomy.id, m.TaxonomyTerm.term_key == key[1]
-                )
+            term = m.TaxonomyTerm(
+                taxonomy=taxonomy, term_key=key[1], code=t.code, term=t.term, parent=t.parent
             )
-            if term is None:
-                term = m.TaxonomyTerm(
-                    taxonomy=taxonomy, term_key=key[1], code=t.code, term=t.term, parent=t.parent
-                )
-                self.session.add(term)
+            self.session.add(term)
             self._terms[key] = term
         return term
 
@@ -327,5 +321,4 @@ def bump_generation(session: Session) -> int:
         session.add(state)
     state.generation = (state.generation or 0) + 1
     state.changed_at = datetime.now()
-    session.flush([state])
     return state.generation
