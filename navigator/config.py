@@ -52,6 +52,15 @@ class Settings(BaseSettings):
         default=20_000, description="Longer text fields are cut to this length with a warning."
     )
 
+    frame_ancestors: str = Field(
+        default="'none'",
+        description="CSP frame-ancestors for Navigator's pages: who may frame them (e.g. \"'self' https://council.example\").",
+    )
+    behind_tls_proxy: bool = Field(
+        default=False,
+        description="Trust X-Forwarded-Proto from a TLS-terminating proxy (sends HSTS when it says https).",
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -7,6 +7,7 @@ add theirs to `ROUTERS`.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,23 @@ from fastapi.responses import JSONResponse
 from navigator.config import Settings, load_settings
 
 log = logging.getLogger(__name__)
+
+# One router module per resource (navigator.app.routes.<name>.router), included in this order.
+# A module that is not there yet is skipped, so areas can land independently.
+ROUTERS = (
+    "search_api",
+    "pages",
+    "shortlist",
+    "offers",
+    "chat_api",
+    "widget",
+    "auth",
+    "curator",
+    "curator_import",
+    "curator_review",
+    "oruk_api",
+    "exports",
+)
 
 
 def create_app(settings: Settings | None = None, *, search_service: object | None = None) -> FastAPI:
@@ -59,7 +77,19 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
         text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         return JSONResponse(status_code=422, content={"detail": text, "problems": problems})
 
-    from navigator.app.routes import search_api
+    from fastapi.staticfiles import StaticFiles
 
-    app.include_router(search_api.router)
+    from navigator.app.security import install_security_headers
+    from navigator.app.templating import STATIC_DIR
+
+    install_security_headers(app, settings)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for name in ROUTERS:
+        try:
+            module = importlib.import_module(f"navigator.app.routes.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"navigator.app.routes.{name}":
+                raise
+            continue
+        app.include_router(module.router)
     return app

@@ -20,4 +20,5 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    command.upgrade(alembic_config(engine), "head")
+    # "heads": each area adds its tables on its own branch (down_revision 0001), all applied.
+    command.upgrade(alembic_config(engine), "heads")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from navigator.store.all_models import models  # noqa: F401
 from navigator.store.models import Base
 
 config = context.config

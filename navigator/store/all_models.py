@@ -1,0 +1,12 @@
+"""Every model module, imported once so Alembic and `Base.metadata` see all tables.
+
+Each area keeps its tables in its own module (one owner each) on the shared `Base`.
+"""
+
+from navigator.store import (
+    models,  # noqa: F401  (core ORUK tables and curation metadata)
+    models_accounts,  # noqa: F401  (users, sessions, API tokens, sign-in throttling)
+    models_chat,  # noqa: F401  (hand-off requests to a person)
+    models_curation,  # noqa: F401  (problem reports, feed sources, review decisions)
+    models_navigator,  # noqa: F401  (shared shortlists, records of what was offered)
+)

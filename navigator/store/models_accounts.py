@@ -1,0 +1,7 @@
+"""Tables for the accounts area (see navigator/store/all_models.py)."""
+
+from __future__ import annotations
+
+from navigator.store.models import Base
+
+__all__ = ["Base"]

@@ -1,0 +1,7 @@
+"""Tables for the chat area (see navigator/store/all_models.py)."""
+
+from __future__ import annotations
+
+from navigator.store.models import Base
+
+__all__ = ["Base"]
