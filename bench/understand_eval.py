@@ -176,7 +176,8 @@ def main() -> None:
         return
     gazetteer = DirectoryGazetteer(AREAS, OutcodeGazetteer())
     plain = Understander(gazetteer)
-    rows = load(LABELLED if args.labelled else args.queries)
+    labelled_path = args.queries if args.queries != DEFAULT_QUERIES else LABELLED
+    rows = load(labelled_path if args.labelled else args.queries)
     if args.labelled:
         score_labelled(plain, rows)
     elif not args.quiet:

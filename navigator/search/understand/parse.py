@@ -89,6 +89,13 @@ class Understander:
         self.places = _place_index(gazetteer) if gazetteer is not None else None
         self.embedder = embedder
 
+    def warm(self) -> None:
+        """Do the one-off work now (phrasing vectors: a few seconds with the real model) rather than
+        in the first person's request."""
+        if self.embedder is not None:
+            phrase_vectors(self.needs, self.embedder)
+        self("warm up")
+
     def __call__(self, text: str) -> UnderstoodQuery:
         original = text if isinstance(text, str) else ""
         working = _CONTROL.sub(" ", original[:MAX_CHARS])
