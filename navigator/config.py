@@ -60,6 +60,19 @@ class Settings(BaseSettings):
         default=False,
         description="Trust X-Forwarded-Proto from a TLS-terminating proxy (sends HSTS when it says https).",
     )
+    shortlist_link_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days a shared shortlist link (QR code) keeps working before it says it has expired.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description=(
+            "Public address of the site (e.g. https://navigator.example.org), used in shared links and "
+            "QR codes; defaults to the address each request came in on."
+        ),
+    )
 
     @property
     def resolved_database_url(self) -> str:
