@@ -1,0 +1,1 @@
+"""Curator workflows: bringing listings in (imports) and keeping them true (review)."""

@@ -1,0 +1,1 @@
+"""Review queues and the listing editor: duplicates, staleness, reported problems, edits."""
