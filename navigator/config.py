@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -71,6 +71,47 @@ class Settings(BaseSettings):
         description=(
             "Public address of the site (e.g. https://navigator.example.org), used in shared links and "
             "QR codes; defaults to the address each request came in on."
+        ),
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that signs CSRF tokens. Unset: one is generated on first use and kept in "
+            "DATA_DIR/secret_key (mode 0600). Set it (the same on every replica) when several app "
+            "servers share one store."
+        ),
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Mark the session cookie Secure (HTTPS only; browsers also accept it on http://localhost).",
+    )
+    session_idle_minutes: int = Field(
+        default=60, ge=1, description="A signed-in session ends after this many minutes without a request."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A signed-in session ends this many hours after sign-in, however busy."
+    )
+    signin_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins for one email before it must wait (doubles with each further failure).",
+    )
+    signin_ip_max_failures: int = Field(
+        default=20,
+        ge=1,
+        description="Failed sign-ins from one client address before it must wait (offices share addresses).",
+    )
+    signin_backoff_seconds: int = Field(
+        default=30, ge=1, description="First wait after too many failed sign-ins; doubles with each more."
+    )
+    signin_backoff_max_seconds: int = Field(
+        default=3600, ge=1, description="Longest wait imposed after failed sign-ins."
+    )
+    trust_forwarded_for: bool = Field(
+        default=False,
+        description=(
+            "Take the client address from the last X-Forwarded-For entry (only behind a proxy that sets "
+            "it); used to slow down repeated failed sign-ins per address."
         ),
     )
 
