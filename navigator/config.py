@@ -115,6 +115,56 @@ class Settings(BaseSettings):
         ),
     )
 
+    # -- curators: bulk import in the browser, feeds --------------------------------------------
+    max_upload_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        description="Largest browser upload (all its files together); a larger one is refused (413).",
+    )
+    max_upload_unpacked_bytes: int = Field(
+        default=500 * 1024 * 1024,
+        ge=1,
+        description="Most a .zip or .xlsx upload may unpack to; more is refused as a possible zip bomb.",
+    )
+    max_upload_members: int = Field(default=500, ge=1, description="Most files a .zip upload may hold.")
+    upload_expiry_minutes: int = Field(
+        default=120,
+        ge=1,
+        description="An upload not applied within this many minutes expires; its files are deleted.",
+    )
+    feed_max_response_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1,
+        description="Largest single response accepted from a feed (enforced while downloading).",
+    )
+    feed_connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds to wait for a feed server to accept a connection."
+    )
+    feed_read_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds to wait for a feed server to send the next part of a response.",
+    )
+    feed_max_requests: int = Field(
+        default=5000,
+        ge=1,
+        description="Most requests one feed sync may make (pages and look-ups); past it the sync is partial.",
+    )
+    feed_concurrency: int = Field(
+        default=4, ge=1, le=16, description="Per-service look-ups (ORUK v1 feeds) made at the same time."
+    )
+    feed_ca_file: Path | None = Field(
+        default=None,
+        description="Extra CA certificates (PEM) trusted for feeds (a private CA), besides the system ones.",
+    )
+    feed_allow_loopback_for_tests: bool = Field(
+        default=False,
+        description=(
+            "TESTS ONLY: let feed requests reach loopback addresses (127.0.0.0/8, ::1) so tests can run a "
+            "local feed server. Never set in production: it weakens the outgoing-request guard."
+        ),
+    )
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
