@@ -168,51 +168,56 @@ class Searcher:
             vector = vector + w.need_expansion * expansion
         return vector / max(float(np.linalg.norm(vector)), 1e-9)
 
-    def _candidates(
-        self, vector: np.ndarray, keyword: np.ndarray, mask: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        w = self.config.weights
-        allowed = int(mask.sum())
-        if allowed == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        full = allowed == mask.size
-        _, dense_rows = self.bundle.ann.search(vector, w.candidates, None if full else mask)
-        masked_kw = keyword if full else np.where(mask, keyword, 0.0)
-        kw_rows = top_k(masked_kw, w.candidates)
-        kw_rows = kw_rows[masked_kw[kw_rows] > 0]
-        rows = np.union1d(dense_rows, kw_rows)
-        return rows, self.bundle.vectors[rows] @ vector
+    def _keyword_rows(self, keyword: np.ndarray, mask: np.ndarray, full: bool) -> np.ndarray:
+        masked = keyword if full else np.where(mask, keyword, 0.0)
+        rows = top_k(masked, self.config.weights.candidates)
+        return rows[masked[rows] > 0]
 
-    def _score(
+    def _score_many(
         self,
         understood: UnderstoodQuery,
-        needs: list,
+        groups: list[list],  # type: ignore[type-arg]
         c: Constraints,
-        mask: np.ndarray,  # type: ignore[type-arg]
+        mask: np.ndarray,
         distance: np.ndarray | None,
         in_area: np.ndarray | None,
         has_area: np.ndarray | None,
-    ) -> Ranked:
+    ) -> list[Ranked]:
+        """Rank once per group of needs (one group unless the needs are separate). The dense scans of
+        all groups share one pass over the vectors, and the PRF re-search shares a second one."""
         w = self.config.weights
+        allowed = int(mask.sum())
+        if allowed == 0:
+            return [Ranked(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)) for _ in groups]
+        full = allowed == mask.size
+        ann_mask = None if full else mask
         text = understood.text or understood.original
-        kw_text = " ".join([text, *(n.expansion for n in needs)])
-        keyword = self.bundle.keyword.scores(kw_text)
-        vector = self._vector(understood, needs)
-        rows, dense = self._candidates(vector, keyword, mask)
-        if rows.size == 0:
-            return Ranked(rows, dense)
-        score = fuse(dense, keyword[rows], w)
-        if w.prf > 0 and rows.size > w.prf_docs:
-            top = rows[top_k(score, w.prf_docs)]
-            vector = vector + w.prf * self.bundle.vectors[top].mean(axis=0)
-            vector /= max(float(np.linalg.norm(vector)), 1e-9)
-            more, _ = self._candidates(vector, keyword, mask)
-            rows = np.union1d(rows, more)
-            dense = self.bundle.vectors[rows] @ vector
-            score = fuse(dense, keyword[rows], w)
-        score = score + self._signals(rows, understood, needs, c, distance, in_area, has_area)
-        order = np.argsort(-score, kind="stable")
-        return Ranked(rows[order], score[order].astype(np.float32))
+        keywords = [self.bundle.keyword.scores(" ".join([text, *(n.expansion for n in g)])) for g in groups]
+        queries = np.stack([self._vector(understood, g) for g in groups])
+        dense_rows = self.bundle.ann.search_many(queries, w.candidates, ann_mask)
+        rows_list, scores_list = [], []
+        for i in range(len(groups)):
+            rows = np.union1d(dense_rows[i], self._keyword_rows(keywords[i], mask, full))
+            rows_list.append(rows)
+            scores_list.append(fuse(self.bundle.vectors[rows] @ queries[i], keywords[i][rows], w))
+        if w.prf > 0:
+            feedback = queries.copy()
+            for i, (rows, score) in enumerate(zip(rows_list, scores_list, strict=True)):
+                if rows.size > w.prf_docs:
+                    top = rows[top_k(score, w.prf_docs)]
+                    feedback[i] = queries[i] + w.prf * self.bundle.vectors[top].mean(axis=0)
+                    feedback[i] /= max(float(np.linalg.norm(feedback[i])), 1e-9)
+            more = self.bundle.ann.search_many(feedback, w.candidates, ann_mask)
+            for i in range(len(groups)):
+                rows = np.union1d(rows_list[i], more[i])
+                rows_list[i] = rows
+                scores_list[i] = fuse(self.bundle.vectors[rows] @ feedback[i], keywords[i][rows], w)
+        ranked = []
+        for group, rows, score in zip(groups, rows_list, scores_list, strict=True):
+            score = score + self._signals(rows, understood, group, c, distance, in_area, has_area)
+            order = np.argsort(-score, kind="stable")
+            ranked.append(Ranked(rows[order], score[order].astype(np.float32)))
+        return ranked
 
     def _signals(
         self,
@@ -257,41 +262,33 @@ class Searcher:
     ) -> Ranked:
         needs = list(understood.needs)
         if not (self.config.per_need and len(needs) >= 2):
-            ranked = self._score(understood, needs, c, mask, distance, in_area, has_area)
+            ranked = self._score_many(understood, [needs], c, mask, distance, in_area, has_area)[0]
             if len(needs) == 1:
                 ranked.need_of = dict.fromkeys(ranked.rows[: c.offset + c.limit].tolist(), needs[0].display)
             return ranked
-        return self._per_need(understood, needs, c, mask, distance, in_area, has_area)
+        lists = self._score_many(understood, [[n] for n in needs], c, mask, distance, in_area, has_area)
+        return _interleave(lists, [n.display for n in needs])
 
-    def _per_need(
-        self,
-        understood: UnderstoodQuery,
-        needs: list,
-        c: Constraints,
-        mask: np.ndarray,  # type: ignore[type-arg]
-        distance: np.ndarray | None,
-        in_area: np.ndarray | None,
-        has_area: np.ndarray | None,
-    ) -> Ranked:
-        """Genuinely separate needs: rank for each, then interleave so every need is covered, labelled."""
-        lists = [self._score(understood, [need], c, mask, distance, in_area, has_area) for need in needs]
-        seen: set[int] = set()
-        rows: list[int] = []
-        scores: list[float] = []
-        need_of: dict[int, str] = {}
-        positions = [0] * len(lists)
-        while any(p < r.rows.size for p, r in zip(positions, lists, strict=True)):
-            for i, ranked in enumerate(lists):
-                while positions[i] < ranked.rows.size:
-                    row = int(ranked.rows[positions[i]])
-                    positions[i] += 1
-                    if row not in seen:
-                        seen.add(row)
-                        rows.append(row)
-                        scores.append(float(ranked.scores[positions[i] - 1]))
-                        need_of[row] = needs[i].display
-                        break
-        return Ranked(np.asarray(rows, dtype=np.int64), np.asarray(scores, dtype=np.float32), need_of)
+
+def _interleave(lists: list[Ranked], labels: list[str]) -> Ranked:
+    """Genuinely separate needs: take each need's next best in turn, so every need is covered, labelled."""
+    seen: set[int] = set()
+    rows: list[int] = []
+    scores: list[float] = []
+    need_of: dict[int, str] = {}
+    positions = [0] * len(lists)
+    while any(p < r.rows.size for p, r in zip(positions, lists, strict=True)):
+        for i, ranked in enumerate(lists):
+            while positions[i] < ranked.rows.size:
+                row = int(ranked.rows[positions[i]])
+                positions[i] += 1
+                if row not in seen:
+                    seen.add(row)
+                    rows.append(row)
+                    scores.append(float(ranked.scores[positions[i] - 1]))
+                    need_of[row] = labels[i]
+                    break
+    return Ranked(np.asarray(rows, dtype=np.int64), np.asarray(scores, dtype=np.float32), need_of)
 
 
 def _fold_all(values: object) -> list[str]:

@@ -41,10 +41,13 @@ def build_searcher(
     settings: Settings | None = None,
     weights: RankWeights | None = None,
     query_cache: QueryCache | None = None,
-    semantic_reasons: int = 3,
+    semantic_reasons: int = 0,
 ) -> Searcher:
     cache = query_cache or QueryCache(embedder)
     config = search_config(settings, weights)
+    # Finding the best sentence by meaning embeds each shown listing's sentences (~30-120 ms a listing
+    # on 2 busy cores), so by default it is found by shared words; a setting turns it on for the top N.
+    semantic_reasons = int(getattr(settings, "search_semantic_reasons", semantic_reasons))
     return Searcher(
         bundle=bundle,
         query_vector=cache,

@@ -107,6 +107,9 @@ class SearchService:
 
     def load(self) -> None:
         """Load the published build now (startup, tests)."""
+        from navigator.search.ann import single_threaded
+
+        single_threaded()
         self._load(pointer_stamp(self.settings.resolved_index_dir))
         self._checked = time.monotonic()
 

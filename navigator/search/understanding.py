@@ -6,6 +6,7 @@ imported: it finds a postcode or directory place, an age and the word "free", an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 
@@ -63,7 +64,9 @@ def make_understander(
         return lambda text: fallback_understand(text, gazetteer)
     gazetteer = DirectoryGazetteer(towns, OutcodeGazetteer(table))
     engine = Engine(gazetteer=gazetteer, vocabulary=words, embedder=embedder)
-    return engine  # type: ignore[no-any-return]
+    # Understanding is a pure function of the text for one build: repeated and refined searches
+    # (paging, a changed filter) reuse it.
+    return functools.lru_cache(maxsize=2048)(engine)
 
 
 class _FallbackGazetteer:
