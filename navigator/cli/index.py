@@ -23,7 +23,7 @@ def build_command(
     keep: Annotated[int, typer.Option(help="How many builds to keep on disk.")] = 3,
 ) -> None:
     """Build a new index from the store and publish it (a running server switches to it)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     from navigator.search.embedder import EmbedderError
     from navigator.search.index_build import build_index
@@ -35,7 +35,7 @@ def build_command(
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=c.err, transient=True
     ) as bar:
-        task: list[int] = []
+        task: list[TaskID] = []
 
         def progress(stage: str, done: int, total: int) -> None:
             if not task:

@@ -195,7 +195,7 @@ class FaissHnswIndex:
     def save(self, folder: Path) -> None:
         import faiss
 
-        faiss.write_index(self.index, str(folder / "hnsw.faiss"))
+        faiss.write_index(self.index, str(folder / "hnsw.faiss"))  # type: ignore[call-overload]
 
 
 def choose_backend(n: int) -> str:

@@ -25,7 +25,7 @@ from navigator.search.schema import (
     SearchResponse,
     UnderstoodOut,
 )
-from navigator.search.understand.model import UnderstoodQuery
+from navigator.search.understand.model import Need, UnderstoodQuery
 from navigator.search.understanding import Understander
 
 QueryVector = Callable[[str], np.ndarray]
@@ -160,7 +160,7 @@ class Searcher:
         rows, d = rows[order], d[order]
         return Ranked(rows, np.where(np.isnan(d), 0.0, 1.0 / (1.0 + d)).astype(np.float32))
 
-    def _vector(self, understood: UnderstoodQuery, needs: list) -> np.ndarray:  # type: ignore[type-arg]
+    def _vector(self, understood: UnderstoodQuery, needs: list[Need]) -> np.ndarray:
         w = self.config.weights
         vector = self.query_vector(understood.text or understood.original).astype(np.float32)
         if needs and w.need_expansion > 0:
@@ -176,7 +176,7 @@ class Searcher:
     def _score_many(
         self,
         understood: UnderstoodQuery,
-        groups: list[list],  # type: ignore[type-arg]
+        groups: list[list[Need]],
         c: Constraints,
         mask: np.ndarray,
         distance: np.ndarray | None,
@@ -223,8 +223,8 @@ class Searcher:
         self,
         rows: np.ndarray,
         understood: UnderstoodQuery,
-        needs: list,
-        c: Constraints,  # type: ignore[type-arg]
+        needs: list[Need],
+        c: Constraints,
         distance: np.ndarray | None,
         in_area: np.ndarray | None,
         has_area: np.ndarray | None,

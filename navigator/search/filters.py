@@ -92,7 +92,7 @@ class FilterArrays:
             **self.areas.arrays("area"),
         }
         with open(path, "wb") as handle:
-            np.savez(handle, **arrays)
+            np.savez(handle, **arrays)  # type: ignore[arg-type]
         return {
             "category_keys": self.categories.keys,
             "category_labels": self.category_labels,

@@ -146,7 +146,7 @@ class Explainer:
         for rank, (row, score) in enumerate(zip(rows.tolist(), scores.tolist(), strict=True)):
             doc = bundle.docs.get(row)
             dist = None if distance is None or np.isnan(distance[row]) else float(distance[row])
-            need = need_of.get(row, default_need)
+            need_label = need_of.get(row, default_need)
             sentence = (
                 self.best_sentence(
                     build_id, row, doc.get("description", ""), query_vector, words, rank < self.semantic_top
@@ -158,7 +158,9 @@ class Explainer:
             verified = int(bundle.filters.verified_day[row])
             stale = verified < 0 or today_days - verified > self.stale_after_days
             text_parts = (
-                ([f"Answers: {need}"] if need else []) + facts + ([f"“{sentence}”"] if sentence else [])
+                ([f"Answers: {need_label}"] if need_label else [])
+                + facts
+                + ([f"“{sentence}”"] if sentence else [])
             )
             address = None if doc.get("hide_exact_address") else ((doc.get("addresses") or [None])[0])
             results.append(
@@ -168,8 +170,8 @@ class Explainer:
                     name=doc.get("name") or "",
                     organisation=doc.get("organisation"),
                     score=round(float(score), 4),
-                    need=need,
-                    why=Why(need=need, sentence=sentence, facts=facts, text=" · ".join(text_parts)),
+                    need=need_label,
+                    why=Why(need=need_label, sentence=sentence, facts=facts, text=" · ".join(text_parts)),
                     distance_km=round(dist, 2) if dist is not None else None,
                     contacts=Contacts(
                         phones=doc.get("phones") or [],

@@ -60,8 +60,8 @@ def make_understander(
         from navigator.search.understand import DirectoryGazetteer, OutcodeGazetteer
         from navigator.search.understand import Understander as Engine
     except ImportError:  # pragma: no cover - the understanding package is part of this project
-        gazetteer = _FallbackGazetteer(table, towns)
-        return lambda text: fallback_understand(text, gazetteer)
+        fallback = _FallbackGazetteer(table, towns)
+        return lambda text: fallback_understand(text, fallback)
     gazetteer = DirectoryGazetteer(towns, OutcodeGazetteer(table))
     engine = Engine(gazetteer=gazetteer, vocabulary=words, embedder=embedder)
     # Understanding is a pure function of the text for one build: repeated and refined searches

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -28,7 +29,7 @@ def listing_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(m.Service)) or 0)
 
 
-def iter_listings(session: Session, batch: int = BATCH) -> Iterator[tuple[int, str, str, dict]]:  # type: ignore[type-arg]
+def iter_listings(session: Session, batch: int = BATCH) -> Iterator[tuple[int, str, str, dict[str, Any]]]:
     """(store id, source, status, record_json) for every listing, in id order."""
     last = 0
     while True:
