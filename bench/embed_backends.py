@@ -18,10 +18,10 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from navigator.search.doctext import document_text_from_common  # noqa: E402
-from navigator.search.embed_onnx import OnnxEmbedder  # noqa: E402
-from navigator.search.embed_torch import TorchEmbedder  # noqa: E402
-from navigator.search.embedder import resolve_model_path  # noqa: E402
+from navigator.search.doctext import document_text_from_common
+from navigator.search.embed_onnx import OnnxEmbedder
+from navigator.search.embed_torch import TorchEmbedder
+from navigator.search.embedder import resolve_model_path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 QUERIES = [

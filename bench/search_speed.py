@@ -27,15 +27,15 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from search_common import embed_cached, facts_and_areas, load_dev  # noqa: E402
+from search_common import embed_cached, facts_and_areas, load_dev
 
-from navigator.config import Settings  # noqa: E402
-from navigator.geo.outcodes import OutcodeTable  # noqa: E402
-from navigator.search.ann import FaissHnswIndex, exact_search  # noqa: E402
-from navigator.search.bundle import write_bundle  # noqa: E402
-from navigator.search.embedder import load_embedder  # noqa: E402
-from navigator.search.facts import fold  # noqa: E402
-from navigator.search.publish import new_build_id, publish, staging_folder  # noqa: E402
+from navigator.config import Settings
+from navigator.geo.outcodes import OutcodeTable
+from navigator.search.ann import FaissHnswIndex, exact_search
+from navigator.search.bundle import write_bundle
+from navigator.search.embedder import load_embedder
+from navigator.search.facts import fold
+from navigator.search.publish import new_build_id, publish, staging_folder
 
 TOWNS = [
     "Scunthorpe",
