@@ -163,11 +163,18 @@ class FaissHnswIndex:
     def __init__(self, vectors: np.ndarray, index: object | None = None, m: int = 32, ef_search: int = 128):
         import faiss
 
-        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        # The float vectors may be memory-mapped (large builds): only candidates' rows are ever read.
+        self.vectors = vectors
         if index is None:
-            index = faiss.IndexHNSWFlat(self.vectors.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+            # The graph stores its own copy of the vectors as 8-bit scalars (a quarter of the RAM of
+            # floats); candidates are re-scored exactly with the float vectors, so ranking is exact.
+            dims = vectors.shape[1]
+            index = faiss.IndexHNSWSQ(dims, faiss.ScalarQuantizer.QT_8bit, m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = 80
-            index.add(self.vectors)
+            sample = vectors[:: max(1, vectors.shape[0] // 50_000)]
+            index.train(np.ascontiguousarray(sample, dtype=np.float32))
+            for start in range(0, vectors.shape[0], 100_000):
+                index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))
         self.index = index
         self.index.hnsw.efSearch = ef_search  # type: ignore[attr-defined]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from navigator.search.ann import AnnIndex, build_ann, choose_backend, load_ann
+from navigator.search.ann import HNSW_FROM, AnnIndex, build_ann, choose_backend, load_ann
 from navigator.search.docs_file import DocsFile, write_docs
 from navigator.search.facts import ListingFacts
 from navigator.search.filters import FilterArrays
@@ -53,7 +53,8 @@ class IndexBundle:
     def load(cls, folder: Path, model_id: str, dimensions: int | None) -> IndexBundle:
         manifest = Manifest.read(folder)
         manifest.check(model_id, dimensions)
-        vectors = np.load(folder / VECTORS)
+        # Large builds map the vectors instead of reading them: HNSW search touches only candidates.
+        vectors = np.load(folder / VECTORS, mmap_mode="r" if manifest.count >= HNSW_FROM else None)
         ids = json.loads((folder / IDS).read_text(encoding="utf-8"))
         lexicon = json.loads((folder / LEXICON).read_text(encoding="utf-8"))
         return cls(
@@ -63,7 +64,7 @@ class IndexBundle:
             sources=ids["source"],
             vectors=vectors,
             ann=load_ann(folder, vectors, manifest.backend),
-            keyword=KeywordIndex.load(folder / KEYWORD_DIR),
+            keyword=KeywordIndex.load(folder / KEYWORD_DIR, mmap=manifest.count >= HNSW_FROM),
             filters=FilterArrays.load(folder / FILTERS, manifest.filters_meta),
             docs=DocsFile(folder / DOCS),
             towns={k: (v[0], v[1]) for k, v in lexicon["towns"].items()},

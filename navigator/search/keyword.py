@@ -56,7 +56,7 @@ class KeywordIndex:
         self.retriever.save(str(folder))
 
     @classmethod
-    def load(cls, folder: Path) -> KeywordIndex:
+    def load(cls, folder: Path, mmap: bool = False) -> KeywordIndex:
         import bm25s
 
-        return cls(bm25s.BM25.load(str(folder), mmap=False))
+        return cls(bm25s.BM25.load(str(folder), mmap=mmap))
