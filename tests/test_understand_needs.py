@@ -104,7 +104,7 @@ def test_minimal_vocabulary_and_slots() -> None:
         (('key = "bereavement"', 'key = "no spaces allowed"'), "short identifier"),
         (('services = ["grief counselling"]', 'kind = "feeling"'), "kind must be one of"),
         (('phrases = ["lost my {who}"]', "phrases = []"), "at least one entry"),
-        (('services = ["grief counselling"]', 'supersedes = ["nothing"]'), "supersedes unknown need"),
+        (('services = ["grief counselling"]', 'supersedes = ["nothing"]'), "unknown need 'nothing'"),
         (("[[need]]", "[[need]"), "not valid TOML"),
     ],
 )

@@ -76,6 +76,13 @@ def choose(vocabulary: Vocabulary, candidates: dict[str, Candidate]) -> list[Can
         for other in c.spec.supersedes:
             if other in kept and c.spec.key in kept:
                 _absorb(c, kept.pop(other))
+    # "stuck indoors with a toddler ... any groups we could go to?": the group asked for also meets the
+    # isolation described, so that is not searched for separately.
+    for c in list(kept.values()):
+        if c.asked and c.spec.key in kept:
+            for other in c.spec.also_meets:
+                if other in kept and not kept[other].asked:
+                    _absorb(c, kept.pop(other))
     # "meet other autistic adults": the subject (autism) is the need and "a group" its form, so a
     # generic need gives way to anything specific, and what it asked for now counts as asked there.
     specific = [c for c in kept.values() if not c.spec.generic]

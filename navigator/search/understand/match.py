@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from navigator.search.understand.vocabulary import Phrase, Vocabulary
 
-_NEGATIONS = frozenset({"not", "never", "no", "dont", "didnt", "isnt", "arent", "wasnt", "without", "nor"})
+_NEGATIONS = frozenset(
+    {"not", "never", "dont", "didnt", "isnt", "arent", "wasnt"}
+)  # not "no": "no school place" is a need
 
 
 @dataclass(frozen=True)

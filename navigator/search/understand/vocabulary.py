@@ -54,6 +54,7 @@ class NeedSpec:
     examples: tuple[str, ...]  # every phrasing as written (slots expanded): embedded for semantic match
     generic: bool = False  # describes the form of help ("a group"), dropped beside a specific service
     fold: str = "never"  # "service": folds into a service found beside it; "any": into any other need
+    also_meets: tuple[str, ...] = ()  # needs this one meets when asked for (a toddler group meets isolation)
 
     @property
     def expansion(self) -> str:
@@ -178,6 +179,7 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
             "hints",
             "generic",
             "fold",
+            "also_meets",
         }
         if unknown:
             raise VocabularyFileError(f"{at}: unknown field(s) {sorted(unknown)}; check the spelling.")
@@ -207,11 +209,12 @@ def parse_vocabulary(text: str, where: str) -> Vocabulary:
             examples=tuple(dict.fromkeys(examples)),
             generic=bool(raw.get("generic", False)),
             fold=_fold_rule(raw.get("fold"), kind, at),
+            also_meets=_strings(raw.get("also_meets", []), f"{at} also_meets"),
         )
     for spec in needs.values():
-        for other in spec.supersedes:
+        for other in (*spec.supersedes, *spec.also_meets):
             if other not in needs:
-                raise VocabularyFileError(f"{where} need {spec.key!r}: supersedes unknown need {other!r}.")
+                raise VocabularyFileError(f"{where} need {spec.key!r}: names unknown need {other!r}.")
     stages = data.get("life_stages", {})
     if not isinstance(stages, dict) or not all(isinstance(v, str) for v in stages.values()):
         raise VocabularyFileError(
