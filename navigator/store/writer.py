@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from navigator.ingest import record as rec
 from navigator.store import models as m
+from navigator.store.review_queries import HeldFields, held_fields
 
 Outcome = Literal["added", "updated", "unchanged"]
 
@@ -26,6 +27,7 @@ class UpsertResult:
     outcome: Outcome
     service: m.Service | None  # None when unchanged (not loaded); ids are known after the next flush
     changes: list[tuple[str, Any, Any]]
+    kept: list[str] = field(default_factory=list)  # curator-held fields the publisher disagreed with
 
 
 def fold_key(text: str) -> str:
@@ -36,7 +38,16 @@ def fold_key(text: str) -> str:
 class ListingWriter:
     """Upserts records of one source within one import batch."""
 
-    def __init__(self, session: Session, source: str, batch: m.ImportBatch, actor: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        source: str,
+        batch: m.ImportBatch,
+        actor: str,
+        overrides: HeldFields | None = None,
+    ) -> None:
+        """`overrides`: curator-held field values to apply on top of imported records; by default
+        those stored for this source (none stored → records are written exactly as imported)."""
         self.session = session
         self.source = source
         self.batch = batch
@@ -61,6 +72,8 @@ class ListingWriter:
         self._locations_refreshed: set[str] = set()
         self._taxonomies = {t.name: t for t in session.scalars(select(m.Taxonomy))}
         self._terms = {(t.taxonomy.name, t.term_key): t for t in session.scalars(select(m.TaxonomyTerm))}
+        # A curator's correction must survive the publisher's old value arriving again.
+        self._held = overrides if overrides is not None else held_fields(session, source)
 
     # -- public -------------------------------------------------------------------------------
     def upsert(self, record: rec.ServiceRecord) -> UpsertResult:
@@ -68,10 +81,11 @@ class ListingWriter:
             return self._upsert(record)
 
     def _upsert(self, record: rec.ServiceRecord) -> UpsertResult:
+        record, kept = self._held.apply(record)
         content_hash = record.content_hash()
         existing = self._existing.get(record.source_id)
         if existing is not None and existing[1] == content_hash:
-            return UpsertResult("unchanged", None, [])
+            return UpsertResult("unchanged", None, [], kept)
         new_json = record.model_dump(mode="json")
         if existing is None:
             service = m.Service(
@@ -85,7 +99,7 @@ class ListingWriter:
                 )
             )
             self._existing[record.source_id] = (-1, content_hash)  # a repeat in this import is "unchanged"
-            return UpsertResult("added", service, [])
+            return UpsertResult("added", service, [], kept)
         service = self.session.get_one(m.Service, existing[0])
         old_json = dict(service.record_json)
         changes = diff_records(old_json, new_json)
@@ -114,7 +128,7 @@ class ListingWriter:
         service.record_json = new_json
         self._apply(service, record, content_hash)
         self._existing[record.source_id] = (service.id, content_hash)
-        return UpsertResult("updated", service, changes)
+        return UpsertResult("updated", service, changes, kept)
 
     def restore(self, service: m.Service, record: rec.ServiceRecord, status: str | None = None) -> None:
         """Put a service back to an earlier version (used by rollback)."""
