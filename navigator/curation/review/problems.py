@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -111,3 +112,35 @@ def resolve_problem(store: Store, report_id: int, note: str, resolved_by: str) -
             report.resolved_by = resolved_by[:200]
             report.resolved_at = datetime.now()
         return report
+
+
+@dataclass
+class ProblemItem:
+    id: int
+    listing: str  # SOURCE:ID
+    listing_name: str
+    reason: str
+    reason_label: str
+    details: str | None
+    reported_by: str
+    created_at: str
+
+
+def problem_queue(store: Store, page: int = 1, page_size: int = 25) -> tuple[list[ProblemItem], int]:
+    """Open reports, newest first, with their listing; and how many are open."""
+    with store.read() as session:
+        rows, total = q.open_problems(session, limit=page_size, offset=(max(page, 1) - 1) * page_size)
+        items = [
+            ProblemItem(
+                r.id,
+                f"{s.source}:{s.source_id}",
+                s.name,
+                r.reason,
+                PROBLEM_REASONS.get(r.reason, r.reason),
+                r.details,
+                r.reported_by,
+                r.created_at.isoformat(timespec="minutes"),
+            )
+            for r, s in rows
+        ]
+        return items, total
