@@ -1,0 +1,149 @@
+"""Crisis detection: phrase rules and semantic similarity combined, and a fail-safe wrapper."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from navigator.chat.safety.lexicon import load_lexicon
+from navigator.chat.safety.normalise import normalise_for_safety
+from navigator.chat.safety.result import UNKNOWN_ERROR, SafetyResult
+from navigator.chat.safety.rules import CATEGORIES, MASK_WORD, Hit, RuleSet, load_rules
+from navigator.chat.safety.semantic import Examples, QueryEmbedder, semantic_matches
+
+# When two categories are equally sure, the one whose help is most urgent leads.
+SEVERITY = ("medical_emergency", "suicide", "child_at_risk", "self_harm", "domestic_abuse")
+SEMANTIC_CAP = 0.85  # a semantic match alone is never as sure as a clear phrase
+ALSO_FLOOR = 0.6  # a second category is listed (and its help merged) from this confidence up
+
+
+def detect(
+    message: str,
+    *,
+    embedder: QueryEmbedder | None = None,
+    rules: RuleSet | None = None,
+    examples: Examples | None = None,
+) -> SafetyResult:
+    """Does this message signal a crisis? Phrase rules always; semantic similarity when an embedder is
+    given. May raise (a broken embedder, say): the chat should call `safe_detect`, which cannot."""
+    rules = rules or load_rules()
+    text = normalise_for_safety(message, load_lexicon())
+    if not text:
+        return SafetyResult(None, 0.0, None, "empty message")
+    masked = rules.mask(text)
+    hits = rules.match(masked)
+    found: dict[str, SafetyResult] = {}
+    for hit in hits:
+        if not hit.negated:
+            reason = f"phrase rule ({hit.category}): {hit.matched!r}"
+            _keep(found, SafetyResult(hit.category, hit.confidence, hit.matched, reason, hit.subject))
+    if embedder is not None:
+        # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
+        semantic_text = _blank(masked, [h for h in hits if h.negated])
+        subject = _subject(hits)
+        for match in semantic_matches(semantic_text, embedder, examples):
+            confidence = round(min(SEMANTIC_CAP, match.similarity), 3)
+            reason = f"like {match.example!r} ({match.similarity:.2f}; near miss {match.near_miss:.2f})"
+            _keep(found, SafetyResult(match.category, confidence, match.example, reason, subject))
+    if not found:
+        negated = [h for h in hits if h.negated]
+        if negated:
+            return SafetyResult(None, 0.0, negated[0].matched, f"negated mention {negated[0].matched!r}")
+        return SafetyResult(None, 0.0, None, "no risk signal")
+    ranked = sorted(found.values(), key=lambda r: (-r.confidence, SEVERITY.index(r.category or "")))
+    best = ranked[0]
+    also = tuple(r.category for r in ranked[1:] if r.category and r.confidence >= ALSO_FLOOR)
+    return SafetyResult(best.category, best.confidence, best.matched, best.reason, best.subject, also)
+
+
+def _keep(found: dict[str, SafetyResult], result: SafetyResult) -> None:
+    key = result.category or ""
+    current = found.get(key)
+    if current is None or result.confidence > current.confidence:
+        found[key] = result
+
+
+def _blank(text: str, hits: list[Hit]) -> str:
+    for hit in sorted(hits, key=lambda h: -h.start):
+        text = text[: hit.start] + MASK_WORD + text[hit.end :]
+    return text
+
+
+def _subject(hits: list[Hit]) -> str:
+    for hit in hits:
+        if hit.subject == "other":
+            return "other"
+    return "self"
+
+
+def safe_detect(
+    message: Any,
+    *,
+    embedder: QueryEmbedder | None = None,
+    timeout_s: float | None = 1.0,
+    rules: RuleSet | None = None,
+    examples: Examples | None = None,
+) -> SafetyResult:
+    """`detect` that never raises and never hangs. If detection fails (an exception, the embedder
+    failing, or no answer within `timeout_s`), the answer still leads to help: the phrase rules' own
+    category when they found one, otherwise category "unknown_error" (show the general crisis help)."""
+    try:
+        text = message if isinstance(message, str) else _as_text(message)
+        outcome = _run(lambda: detect(text, embedder=embedder, rules=rules, examples=examples), timeout_s)
+        if isinstance(outcome, SafetyResult):
+            return outcome
+        failure = outcome
+        if embedder is not None and not isinstance(failure, TimeoutError):
+            # The semantic step failed: the phrase rules alone may still name the right help.
+            fallback = _run(lambda: detect(text, rules=rules), timeout_s)
+            if isinstance(fallback, SafetyResult) and fallback.category is not None:
+                return SafetyResult(
+                    fallback.category,
+                    fallback.confidence,
+                    fallback.matched,
+                    f"{fallback.reason}; semantic check failed ({type(failure).__name__})",
+                    fallback.subject,
+                    fallback.also,
+                )
+        return _failed(failure)
+    except BaseException as exc:  # by design: any failure must still show help
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        return _failed(exc)
+
+
+def _failed(exc: BaseException) -> SafetyResult:
+    return SafetyResult(UNKNOWN_ERROR, 1.0, None, f"detector failed: {type(exc).__name__}: {exc}"[:300])
+
+
+def _as_text(message: Any) -> str:
+    if isinstance(message, bytes | bytearray):
+        return bytes(message).decode("utf-8", "replace")
+    return "" if message is None else str(message)
+
+
+def _run(task: Callable[[], SafetyResult], timeout_s: float | None) -> SafetyResult | BaseException:
+    """Run `task` with a deadline in a daemon thread (a stuck embedder must not hold the reply)."""
+    if timeout_s is None:
+        try:
+            return task()
+        except Exception as exc:
+            return exc
+    box: list[SafetyResult | BaseException] = []
+
+    def work() -> None:
+        try:
+            box.append(task())
+        except BaseException as exc:  # handed back to the caller
+            box.append(exc)
+
+    worker = threading.Thread(target=work, name="safety-detect", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if not box:
+        return TimeoutError(f"no answer within {timeout_s} s")
+    return box[0]
+
+
+__all__ = ["CATEGORIES", "SEVERITY", "detect", "safe_detect"]

@@ -1,0 +1,154 @@
+"""Semantic similarity to curated example phrasings (data/examples.toml), for risk the rules miss.
+
+Each category has example phrasings; [not_crisis] holds near misses (idioms, grief, training, low
+mood). A message part counts for a category when its best cosine to that category's examples clears
+the category's threshold AND beats its best cosine to the near misses by a margin: the near misses
+are what keep "my phone died" and "support group for families bereaved by suicide" quiet.
+Example vectors are computed once per embedder and kept as long as the embedder lives.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+import numpy as np
+
+from navigator.chat.safety.config import SafetyConfigError, read_toml
+from navigator.chat.safety.rules import CATEGORIES
+
+NEAR_MISS = "not_crisis"
+MAX_PARTS = 5  # whole message + up to four of its sentences/clauses: bounded cost per message
+_SPLIT = re.compile(r" \. | (?:also|but|anyway|btw|by the way|and also|oh and|plus|though|because|cos|so) ")
+
+
+class QueryEmbedder(Protocol):
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Examples:
+    texts: tuple[str, ...]  # normalised example phrasings
+    owners: tuple[str, ...]  # category (or NEAR_MISS) of each
+    thresholds: dict[str, float]
+    margin: float
+
+
+@dataclass(frozen=True)
+class SemanticMatch:
+    category: str
+    similarity: float
+    example: str
+    near_miss: float  # best similarity to a near-miss example (for reports)
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    matrix: np.ndarray  # (n examples, dims), unit rows
+    owners: np.ndarray  # owner index per row
+    names: tuple[str, ...]
+
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[int, _Vectors]] = weakref.WeakKeyDictionary()
+
+
+@lru_cache(maxsize=1)
+def load_examples() -> Examples:
+    from navigator.chat.safety.normalise import normalise_for_safety
+
+    data, where = read_toml("examples.toml")
+    return build_examples(data, where, normalise_for_safety)
+
+
+def build_examples(data: dict[str, Any], where: str, normalise: Any) -> Examples:
+    texts: list[str] = []
+    owners: list[str] = []
+    for name in (*CATEGORIES, NEAR_MISS):
+        section = data.get(name, {})
+        phrasings = section.get("examples") if isinstance(section, dict) else None
+        if not isinstance(phrasings, list) or not phrasings:
+            raise SafetyConfigError(f"{where}: [{name}] needs `examples = [...]`, a list of phrasings.")
+        for text in phrasings:
+            texts.append(normalise(str(text)))
+            owners.append(name)
+    raw = data.get("thresholds", {})
+    try:
+        thresholds = {c: float(raw[c]) for c in CATEGORIES}
+        margin = float(raw.get("margin", 0.0))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SafetyConfigError(
+            f"{where}: [thresholds] needs a number for each of {', '.join(CATEGORIES)} ({exc})."
+        ) from exc
+    return Examples(tuple(texts), tuple(owners), thresholds, margin)
+
+
+def _vectors(examples: Examples, embedder: QueryEmbedder) -> _Vectors:
+    try:
+        per_embedder = _CACHE.setdefault(embedder, {})
+    except TypeError:  # not weak-referenceable: compute every time rather than keep it alive
+        per_embedder = {}
+    cached = per_embedder.get(id(examples))
+    if cached is not None:
+        return cached
+    names = (*CATEGORIES, NEAR_MISS)
+    embed_many = getattr(embedder, "embed_documents", None)
+    if callable(embed_many):
+        matrix = np.asarray(embed_many(list(examples.texts)), dtype=np.float32)
+    else:
+        matrix = np.stack([np.asarray(embedder.embed_query(t), dtype=np.float32) for t in examples.texts])
+    owners = np.array([names.index(o) for o in examples.owners])
+    vectors = _Vectors(matrix, owners, names)
+    per_embedder[id(examples)] = vectors
+    return vectors
+
+
+def message_parts(text: str) -> list[str]:
+    """The texts to embed: the whole message and, when it has several, its clauses (risk often comes
+    at the end of an ordinary request, where it is diluted in the whole)."""
+    parts = [p.strip() for p in _SPLIT.split(text) if len(p.split()) >= 2]
+    if len(parts) <= 1:
+        return [text]
+    chosen = [parts[0], *parts[-(MAX_PARTS - 2) :]] if len(parts) > MAX_PARTS - 1 else parts
+    return [text, *dict.fromkeys(chosen)]
+
+
+def semantic_matches(
+    text: str, embedder: QueryEmbedder, examples: Examples | None = None
+) -> list[SemanticMatch]:
+    """Categories whose examples the message (or one of its clauses) is close to, best first."""
+    examples = examples or load_examples()
+    vectors = _vectors(examples, embedder)
+    parts = message_parts(text)
+    embed_many = getattr(embedder, "embed_documents", None)
+    if len(parts) > 1 and callable(embed_many):
+        queries = np.asarray(embed_many(parts), dtype=np.float32)
+    else:
+        queries = np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in parts])
+    sims = queries @ vectors.matrix.T  # (parts, examples)
+    near_index = len(vectors.names) - 1
+    found: dict[str, SemanticMatch] = {}
+    for row in sims:
+        near = float(row[vectors.owners == near_index].max())
+        for c_index, category in enumerate(CATEGORIES):
+            mask = vectors.owners == c_index
+            best_i = int(np.argmax(np.where(mask, row, -2.0)))
+            best = float(row[best_i])
+            if best < examples.thresholds[category] or best < near + examples.margin:
+                continue
+            if category not in found or best > found[category].similarity:
+                found[category] = SemanticMatch(category, best, examples.texts[best_i], near)
+    return sorted(found.values(), key=lambda m: -m.similarity)
+
+
+def best_similarities(
+    text: str, embedder: QueryEmbedder, examples: Examples | None = None
+) -> dict[str, float]:
+    """Best cosine per category and for the near misses over the message's parts (for tuning)."""
+    examples = examples or load_examples()
+    vectors = _vectors(examples, embedder)
+    queries = np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in message_parts(text)])
+    sims = queries @ vectors.matrix.T
+    return {name: float(sims[:, vectors.owners == i].max()) for i, name in enumerate(vectors.names)}
