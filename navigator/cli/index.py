@@ -18,7 +18,7 @@ def build_command(
     ctx: typer.Context,
     backend: Annotated[
         str | None,
-        typer.Option(help="ANN backend: numpy, faiss-flat or faiss-hnsw (default: chosen by size)."),
+        typer.Option(help="ANN backend: numpy, faiss-flat, faiss-sq8 or faiss-hnsw (default: by size)."),
     ] = None,
     keep: Annotated[int, typer.Option(help="How many builds to keep on disk.")] = 3,
 ) -> None:
@@ -29,8 +29,8 @@ def build_command(
     from navigator.search.index_build import build_index
 
     c = get_context(ctx)
-    if backend not in (None, "numpy", "faiss-flat", "faiss-hnsw"):
-        c.err.print(f"[red]Unknown backend {backend!r}.[/] Use numpy, faiss-flat or faiss-hnsw.")
+    if backend not in (None, "numpy", "faiss-flat", "faiss-sq8", "faiss-hnsw"):
+        c.err.print(f"[red]Unknown backend {backend!r}.[/] Use numpy, faiss-flat, faiss-sq8 or faiss-hnsw.")
         raise typer.Exit(2)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=c.err, transient=True

@@ -159,5 +159,14 @@ class SearchService:
         return generation != searcher.bundle.manifest.store_generation
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        _one_omp_thread()  # OpenMP's thread count is per calling thread: set it in each worker
         searcher = self.searcher
         return searcher.search(request, stale=self.is_stale(searcher))
+
+
+def _one_omp_thread() -> None:
+    try:
+        import faiss
+    except ImportError:  # pragma: no cover
+        return
+    faiss.omp_set_num_threads(1)
