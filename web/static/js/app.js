@@ -15,3 +15,17 @@
   window.Navigator = window.Navigator || {};
   window.Navigator.announce = announce;
 })();
+
+/* "Back to search" on a listing page goes back to the results it came from, when it did. */
+(function () {
+  "use strict";
+  var link = document.querySelector("a[data-back]");
+  if (!link || !document.referrer) return;
+  try {
+    var from = new URL(document.referrer);
+    if (from.origin === window.location.origin && from.pathname === "/" && from.search) {
+      link.href = from.pathname + from.search;
+      link.textContent = "Back to results";
+    }
+  } catch (e) { /* an unreadable referrer: keep the plain link */ }
+})();
