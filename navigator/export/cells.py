@@ -1,0 +1,34 @@
+"""Spreadsheet cells that a spreadsheet program would run as a formula, made inert (CSV injection).
+
+OWASP's advice: a cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading single
+quote, which Excel, LibreOffice and Google Sheets show as text. Leading spaces are looked through,
+because spreadsheet programs skip them before deciding that a cell is a formula.
+
+A plain number ("-2.5891", a longitude) is left alone: a spreadsheet reads it as that number and
+there is no formula to run. XLSX exports do not change the text at all: they store every cell as a
+string marked `quotePrefix`, Excel's own "this is text" flag, which readers give back unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def needs_neutralising(value: str) -> bool:
+    stripped = value.lstrip(" \u00a0")
+    return stripped.startswith(TRIGGERS) and not _NUMBER.match(value)
+
+
+def neutralise(value: str) -> str:
+    """The cell as a CSV may safely hold it: `'` + value when it could start a formula."""
+    return "'" + value if needs_neutralising(value) else value
+
+
+def restore(value: str) -> str:
+    """The inverse of `neutralise`: what an importer should do with a CSV cell."""
+    if value.startswith("'") and needs_neutralising(value[1:]):
+        return value[1:]
+    return value
