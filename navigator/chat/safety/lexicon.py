@@ -91,7 +91,7 @@ class Lexicon:
             for start in range(max(0, end - 20), end):
                 prev = best[start]
                 piece = letters[start:end]
-                if prev is None or not (self.is_word(piece) and (len(piece) > 1 or piece in "ai")):
+                if prev is None or not (piece in ("a", "i") or (len(piece) > 1 and self.is_word(piece))):
                     continue
                 cost = (prev[0] + 1, prev[1] + (0 if piece in self.risk else self.rank(piece)))
                 current = best[end]
@@ -105,6 +105,15 @@ class Lexicon:
         if any(w in self.risk or len(w) >= 4 for w in words):
             return words
         return list(letters)
+
+    def unjoin(self, word: str) -> list[str] | None:
+        """Words run together ("wanttodie", "killmyself") → the words, when a risk word is among them."""
+        if len(word) < 6 or len(word) > 30 or self.is_word(word):
+            return None
+        words = self.segment(word)
+        if len(words) < 2 or any(len(w) < 2 and w not in ("a", "i") for w in words):
+            return None
+        return words if any(w in self.risk and len(w) >= 3 for w in words) else None
 
     def expand(self, word: str, before: str, after: str) -> str:
         """Text-speak → plain words ("kms" → "kill myself"); contextual shorthand only in company."""

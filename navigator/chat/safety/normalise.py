@@ -133,8 +133,13 @@ def _repair_token(raw: str, lex: Lexicon) -> list[str]:
         if restored:
             return [restored]
     words: list[str] = []
-    for piece in _WORD.findall(core.replace("&", " and ") if core != "a&e" else "a and e"):
-        words.append(piece if piece == "." else _repair_word(piece, lex))
+    for piece in _WORD.findall(core.replace("&", " and ")):
+        if piece == ".":
+            words.append(piece)
+            continue
+        repaired = _repair_word(piece, lex)
+        joined = lex.unjoin(repaired) if repaired == piece else None
+        words.extend(joined or [repaired])
     return words
 
 
