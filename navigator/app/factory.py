@@ -32,6 +32,7 @@ ROUTERS = (
     "auth",
     "curator",
     "curator_import",
+    "curator_feeds",
     "curator_review",
     "oruk_api",
     "exports",
