@@ -7,9 +7,11 @@ which a test keeps in step with this class.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -165,6 +167,66 @@ class Settings(BaseSettings):
         ),
     )
 
+    # -- resident chat (POST /api/chat, the widget, hand-offs to a person) ----------------------
+    chat_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description=(
+            "Websites allowed to embed the chat widget and call /api/chat from the browser: origins "
+            "such as https://council.example, comma-separated. Navigator's own pages are always allowed."
+        ),
+    )
+    chat_state_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="A chat conversation is forgotten after this many minutes without a message.",
+    )
+    chat_rate_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="Chat messages one client address may send per minute (short bursts up to this many).",
+    )
+    chat_max_message_chars: int = Field(
+        default=1000, ge=50, le=5000, description="Longest chat message accepted, in characters."
+    )
+    chat_quick_exit_url: str = Field(
+        default="https://www.bbc.co.uk/weather",
+        description="Neutral page the widget's quick exit (and Escape pressed three times) goes to.",
+    )
+    handoff_retention_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description=(
+            "Requests to talk to a person (name, contact, note) are deleted this many days after "
+            "they are made."
+        ),
+    )
+
+    @field_validator("chat_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        """Accept "https://a.example, https://b.example" as well as a JSON list; keep scheme://host[:port]."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                value = json.loads(text)
+            else:
+                value = [part for part in text.split(",") if part.strip()]
+        if not isinstance(value, list | tuple):
+            raise ValueError("give origins as a comma-separated list, e.g. https://council.example")
+        return [_origin(str(v)) for v in value]
+
+    @field_validator("chat_quick_exit_url")
+    @classmethod
+    def _exit_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} must be a full web address, e.g. https://www.bbc.co.uk/weather")
+        return value.strip()
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
@@ -174,6 +236,18 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+
+def _origin(value: str) -> str:
+    """ "https://Council.example/" → "https://council.example"; anything but an origin is refused."""
+    text = value.strip().rstrip("/")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise ValueError(
+            f"{value!r} is not a website origin: write it as scheme and host only, e.g. https://council.example"
+        )
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
 
 
 def load_settings(**overrides: object) -> Settings:
