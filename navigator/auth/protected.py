@@ -10,6 +10,8 @@ anything but 403. Adding a new protected area? Add its prefix here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 PROTECTED_PREFIXES: tuple[str, ...] = (
@@ -41,3 +43,51 @@ def roles_required(dependant: Any) -> frozenset[str] | None:
             found = frozenset(roles) if found is None else found & frozenset(roles)
         stack.extend(getattr(node, "dependencies", []))
     return found
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    """One route as the app serves it (prefixes and router-level dependencies applied)."""
+
+    path: str
+    path_format: str
+    methods: frozenset[str]
+    kind: str  # "api", "websocket", "mount" or "other"
+    dependant: Any | None
+    param_convertors: dict[str, Any]
+
+
+def iter_routes(app: Any) -> Iterator[RouteInfo]:
+    """Every route of a FastAPI app, including those of included routers.
+
+    Newer FastAPI keeps included routers nested in `app.routes` and applies their prefix and
+    dependencies lazily; `iter_route_contexts` gives the effective routes. Older versions have a
+    flat `app.routes` already."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before nested routers
+        contexts: Iterable[Any] = app.routes
+    else:
+        contexts = iter_route_contexts(app.routes)
+    from fastapi.routing import APIRoute, APIWebSocketRoute
+    from starlette.routing import Mount
+
+    for context in contexts:
+        original = getattr(context, "original_route", context)
+        if isinstance(original, APIRoute):
+            kind = "api"
+        elif isinstance(original, APIWebSocketRoute):
+            kind = "websocket"
+        elif isinstance(original, Mount):
+            kind = "mount"
+        else:
+            kind = "other"
+        path = getattr(context, "path", None) or ""
+        yield RouteInfo(
+            path=path,
+            path_format=getattr(context, "path_format", None) or path,
+            methods=frozenset(getattr(context, "methods", None) or ()),
+            kind=kind,
+            dependant=getattr(context, "dependant", None),
+            param_convertors=dict(getattr(context, "param_convertors", None) or {}),
+        )

@@ -169,8 +169,9 @@ def tokens_create(
     c.err.print(
         f"Token {info.prefix} '{info.name}' for {info.user_email}"
         + (f", expires {_when(info.expires_at)}" if info.expires_at else ", no expiry")
-        + ". Shown once - store it safely. Use: Authorization: Bearer <token>",
+        + ".\nIt is shown once: store it safely now. Send it as the header  Authorization: Bearer <token>",
         highlight=False,
+        soft_wrap=True,
     )
     typer.echo(raw)  # alone on stdout, so scripts can capture it
 

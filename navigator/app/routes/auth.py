@@ -17,6 +17,7 @@ from navigator.auth import sessions, throttle
 from navigator.auth.csrf import CsrfDep, apply_pending_cookie
 from navigator.auth.deps import OptionalUserDep, SignedInDep
 from navigator.auth.install import register_template_globals, wants_html
+from navigator.auth.protected import iter_routes
 from navigator.auth.users import CurrentUser, authenticate
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def safe_next(value: str | None) -> str | None:
 
 
 def _home(request: Request, user: CurrentUser) -> str:
-    paths = {getattr(route, "path", None) for route in request.app.routes}
+    paths = {route.path for route in iter_routes(request.app)}
     if user.role in ("curator", "admin") and "/curator" in paths:
         return "/curator"
     return "/" if "/" in paths else "/account"
