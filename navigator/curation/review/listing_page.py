@@ -3,6 +3,7 @@ open duplicate flags and problem reports."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from navigator.curation.review.changes import current_record, listing_ref, versi
 from navigator.curation.review.compare import describe
 from navigator.curation.review.listing_form import schedule_notes_only
 from navigator.curation.review.problems import resolve_listing
+from navigator.ingest.record import ServiceRecord
 from navigator.store import queries
 from navigator.store import review_queries as q
 from navigator.store.db import Store
@@ -88,6 +90,8 @@ def listing_page(store: Store, listing_id: str) -> ListingPage:
                 "field": c.field,
                 "old": c.old_value,
                 "new": c.new_value,
+                "old_text": history_text(c.field, c.old_value),
+                "new_text": history_text(c.field, c.new_value),
                 "import_batch_id": c.import_batch_id,
             }
             for c in queries.service_history(session, service.id, limit=HISTORY_LIMIT)
@@ -113,6 +117,24 @@ def listing_page(store: Store, listing_id: str) -> ListingPage:
             for r in q.problems_for(session, service.id)
         ]
         return page
+
+
+# record field → how `describe` shows it
+_DESCRIBED_AS = {"phones": "contacts", "fees": "cost", "cost_options": "cost", "is_free": "cost"}
+HISTORY_CHARS = 600
+
+
+def history_text(field_name: str, stored: str | None) -> str:
+    """A history value as words: JSON of a record field is described like the listing shows it."""
+    if stored is None or stored == "":
+        return "—"
+    try:
+        value = json.loads(stored) if stored[:1] in "[{" or stored in ("true", "false") else stored
+        record = ServiceRecord.model_validate({"source_id": "-", "name": "-", field_name: value})
+        shown = describe(record, _DESCRIBED_AS.get(field_name, field_name))
+    except (ValueError, TypeError, AttributeError):  # a field the record no longer has: show it raw
+        shown = stored
+    return shown if len(shown) <= HISTORY_CHARS else shown[:HISTORY_CHARS] + "…"
 
 
 def release_hold(store: Store, listing_id: str, field_name: str) -> str:

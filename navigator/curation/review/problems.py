@@ -22,6 +22,7 @@ from navigator.store.models_curation import PROBLEM_REASONS, ProblemReport
 REPORTERS = ("navigator", "resident", "curator")
 MAX_DETAILS = 2000
 MAX_NOTE = 2000
+PAGE_SIZE = 25
 
 
 class ReviewError(ValueError):
@@ -126,7 +127,7 @@ class ProblemItem:
     created_at: str
 
 
-def problem_queue(store: Store, page: int = 1, page_size: int = 25) -> tuple[list[ProblemItem], int]:
+def problem_queue(store: Store, page: int = 1, page_size: int = PAGE_SIZE) -> tuple[list[ProblemItem], int]:
     """Open reports, newest first, with their listing; and how many are open."""
     with store.read() as session:
         rows, total = q.open_problems(session, limit=page_size, offset=(max(page, 1) - 1) * page_size)
