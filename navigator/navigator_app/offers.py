@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -50,8 +50,11 @@ class RecordForm:
     notes: list[str] = field(default_factory=list)
 
 
-def check_area(value: str, table: OutcodeTable) -> tuple[str, str | None, str | None]:
-    """(area to keep, note, error). A postcode becomes its outward code; a town must be known."""
+def check_area(
+    value: str, table: OutcodeTable, towns: Iterable[str] = ()
+) -> tuple[str, str | None, str | None]:
+    """(area to keep, note, error). A postcode becomes its outward code; a town must be known to
+    the outcode table or be a town of the directory's listings (`towns`)."""
     text = " ".join((value or "").split())[:100]
     if not text:
         return UNKNOWN_AREA, None, None
@@ -64,6 +67,10 @@ def check_area(value: str, table: OutcodeTable) -> tuple[str, str | None, str | 
     place = table.find_place(text)
     if place is not None and place.kind == "town":
         return place.label, None, None
+    folded = text.casefold()
+    for town in towns:
+        if town.casefold() == folded:
+            return town, None, None
     return (
         "",
         None,
@@ -80,6 +87,7 @@ def check_record(
     area: str,
     known_services: dict[str, str],
     table: OutcodeTable,
+    towns: Iterable[str] = (),
 ) -> RecordForm:
     """Check a submitted record; `known_services` maps listing id → name for ids that exist."""
     vocabulary = load_vocabulary().needs
@@ -92,7 +100,7 @@ def check_record(
         form.notes.append("Services that are no longer in the directory were left out.")
     if not form.needs and not form.services:
         form.errors["needs"] = "Tick at least one need that was discussed or one service that was offered."
-    kept, note, error = check_area(area, table)
+    kept, note, error = check_area(area, table, towns)
     if error:
         form.errors["area"] = error
     else:

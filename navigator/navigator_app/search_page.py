@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from navigator.navigator_app.results import ResultsView, build_results
-from navigator.navigator_app.search_form import SearchForm
+from navigator.navigator_app.search_form import MAX_PAGE, PAGE_SIZE, SearchForm
 from navigator.navigator_app.shortlist import Shortlist
 from navigator.search.schema import SearchInputError, SearchResponse
 from navigator.search.service import IndexUnavailable, SearchService
@@ -79,6 +79,10 @@ def run_search(service: SearchService, store: Store, form: SearchForm, shortlist
         )
         page.status_code = 503
         return page
+    if not response.results and response.total and form.page > 1:
+        last = min(-(-response.total // PAGE_SIZE), MAX_PAGE)
+        page.notes.append(f"There are only {last} pages of results; this is the last one.")
+        form, response = _search(service, replace(form, page=last), page.notes)
     page.form = form
     page.took_ms = response.took_ms
     keys = [(r.source, r.id) for r in response.results]

@@ -24,6 +24,14 @@ def _table(request: Request) -> Any:
     return request.app.state.outcodes
 
 
+def _towns(request: Request) -> list[str]:
+    """Towns of the directory's listings (from the loaded index), so a record can name them."""
+    try:
+        return list(request.app.state.search.searcher.bundle.towns)
+    except Exception:  # no index loaded: the outcode table's towns still work
+        return []
+
+
 def _form_context(request: Request, store: StoreDep, form: offers.RecordForm | None) -> dict[str, Any]:
     shortlist = read_shortlist(request)
     wanted = [k for k in request.query_params.getlist("need") if k][:20]
@@ -60,7 +68,7 @@ def _check_and_save(
     request: Request, store: StoreDep, needs: list[str], services: list[str], area: str
 ) -> offers.RecordForm:
     known = _known(store, [s for s in services if s])
-    form = offers.check_record(needs, services, area, known, _table(request))
+    form = offers.check_record(needs, services, area, known, _table(request), _towns(request))
     if not form.errors:
         offers.save_record(store, form, known)
     return form
