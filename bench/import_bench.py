@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import resource
 import shutil
 import sys
 import tempfile
@@ -79,6 +80,7 @@ def timed_import(package: Path, work: Path) -> dict[str, float]:
         "reimport_unchanged": again.unchanged,
         "reimport_s": round(t2 - t1, 2),
         "reimport_listings_per_s": round(n / (t2 - t1), 1),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 

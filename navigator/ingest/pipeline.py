@@ -78,12 +78,13 @@ def import_paths(
             session.flush()
             report.batch_id = None if dry_run else batch.id
             writer = ListingWriter(session, source, batch, actor)
-            touched: list[m.Service] = []
+            touched: list[int] = []
+            unflushed: list[m.Service] = []
             for done, item in enumerate(accepted, 1):
                 result = writer.upsert(item.record)
                 setattr(report, result.outcome, getattr(report, result.outcome) + 1)
                 if result.service is not None:
-                    touched.append(result.service)
+                    unflushed.append(result.service)
                 if result.outcome == "updated":
                     report.updates.append(
                         rpt.Update(
@@ -94,11 +95,13 @@ def import_paths(
                     )
                 if done % 200 == 0 or done == len(accepted):
                     session.flush()
+                    touched += [s.id for s in unflushed]
+                    unflushed.clear()
+                    writer.release()
                     tick("saving", done, len(accepted))
             if touched:
-                session.flush()
                 tick("duplicates", 0, 1)
-                pairs = _duplicates(session, [s.id for s in touched], settings)
+                pairs = _duplicates(session, touched, settings)
                 report.duplicates = [_duplicate_for_report(p) for p in pairs]
                 save_pairs(session, pairs, batch.id)
                 bump_generation(session)

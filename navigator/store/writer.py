@@ -74,6 +74,15 @@ class ListingWriter:
         self._terms = {(t.taxonomy.name, t.term_key): t for t in session.scalars(select(m.TaxonomyTerm))}
         # A curator's correction must survive the publisher's old value arriving again.
         self._held = overrides if overrides is not None else held_fields(session, source)
+        self._written: list[object] = []  # rows of this batch not yet released from the session
+
+    def release(self) -> None:
+        """Forget rows already flushed, so a large import's memory stays flat. Shared rows
+        (organisations, locations, taxonomy terms) stay attached: later records link to them."""
+        for obj in self._written:
+            if obj in self.session:
+                self.session.expunge(obj)
+        self._written.clear()
 
     # -- public -------------------------------------------------------------------------------
     def upsert(self, record: rec.ServiceRecord) -> UpsertResult:
@@ -92,18 +101,17 @@ class ListingWriter:
                 source=self.source, source_id=record.source_id, created_at=self.now, record_json=new_json
             )
             self._apply(service, record, content_hash)
-            self.session.add(service)
-            self.session.add(
-                m.ServiceVersion(
-                    service=service, import_batch_id=self.batch.id, created=True, saved_at=self.now
-                )
+            version = m.ServiceVersion(
+                service=service, import_batch_id=self.batch.id, created=True, saved_at=self.now
             )
+            self.session.add_all([service, version])
+            self._written += [service, version]
             self._existing[record.source_id] = (-1, content_hash)  # a repeat in this import is "unchanged"
             return UpsertResult("added", service, [], kept)
         service = self.session.get_one(m.Service, existing[0])
         old_json = dict(service.record_json)
         changes = diff_records(old_json, new_json)
-        self.session.add(
+        rows: list[object] = [
             m.ServiceVersion(
                 service_id=service.id,
                 import_batch_id=self.batch.id,
@@ -111,19 +119,21 @@ class ListingWriter:
                 previous_status=service.status,
                 saved_at=self.now,
             )
-        )
-        for field_name, old, new in changes:
-            self.session.add(
-                m.ServiceChange(
-                    service_id=service.id,
-                    import_batch_id=self.batch.id,
-                    actor=self.actor,
-                    changed_at=self.now,
-                    field=field_name,
-                    old_value=_as_text(old),
-                    new_value=_as_text(new),
-                )
+        ]
+        rows += [
+            m.ServiceChange(
+                service_id=service.id,
+                import_batch_id=self.batch.id,
+                actor=self.actor,
+                changed_at=self.now,
+                field=field_name,
+                old_value=_as_text(old),
+                new_value=_as_text(new),
             )
+            for field_name, old, new in changes
+        ]
+        self.session.add_all(rows)
+        self._written += [service, *rows]
         self._clear_children(service)
         service.record_json = new_json
         self._apply(service, record, content_hash)
