@@ -16,6 +16,7 @@ from navigator.chat.safety import (
     crisis_response,
     detect,
     safe_detect,
+    warm_up,
 )
 from navigator.chat.safety.resources import load_crisis_resources, load_crisis_resources_file
 from navigator.search.embed_fake import FakeEmbedder
@@ -30,6 +31,14 @@ class SlowEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         time.sleep(2)
         return np.ones(384, dtype=np.float32) / np.sqrt(384)
+
+
+class HangsOnMessages(FakeEmbedder):
+    """Embeds the examples quickly (at warm-up) but hangs on a message."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        time.sleep(2)
+        return super().embed_query(text)
 
 
 def hrefs(result: SafetyResult) -> list[str | None]:
@@ -120,9 +129,27 @@ def test_a_broken_embedder_with_no_rule_hit_shows_general_help() -> None:
 
 def test_a_hung_embedder_times_out_to_general_help() -> None:
     started = time.perf_counter()
-    result = safe_detect("find me a lunch club", embedder=SlowEmbedder(), timeout_s=0.2)
-    assert time.perf_counter() - started < 1.0
+    result = safe_detect(
+        "find me a lunch club", embedder=SlowEmbedder(), timeout_s=0.2, warm_up_timeout_s=0.2
+    )
+    assert time.perf_counter() - started < 1.5
     assert result.category == UNKNOWN_ERROR
+
+
+def test_a_message_that_hangs_times_out_but_the_rules_still_answer() -> None:
+    embedder = HangsOnMessages()
+    warm_up(embedder)
+    started = time.perf_counter()
+    quiet = safe_detect("find me a lunch club", embedder=embedder, timeout_s=0.2)
+    risky = safe_detect("he hits me", embedder=embedder, timeout_s=0.2)
+    assert time.perf_counter() - started < 1.5
+    assert quiet.category == UNKNOWN_ERROR and "TimeoutError" in quiet.reason
+    assert risky.category == "domestic_abuse" and "semantic check failed" in risky.reason
+
+
+def test_a_cold_start_is_not_a_failure() -> None:
+    result = safe_detect("find me a lunch club", embedder=FakeEmbedder(), timeout_s=5)
+    assert result.category is None
 
 
 def test_a_failing_detector_shows_general_help(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,6 +20,8 @@ The chat engine calls, for every message, before anything else::
     is used when present): the example vectors are cached per embedder, so after the first call a
     message costs one small embedding batch plus the phrase rules (a few ms). Without an embedder
     only the phrase rules run.
+`warm_up(embedder=None) -> None`
+    Load the word lists, rules and example vectors at start-up so the first message is fast.
 `detect(message, *, embedder=None) -> SafetyResult`
     The same without the safety net (may raise); for tests and the bench.
 `crisis_response(result) -> CrisisReply | None`
@@ -39,7 +41,7 @@ wording and numbers), data/patterns.toml (phrase rules, masks, text-speak), data
 """
 
 from navigator.chat.safety.config import SafetyConfigError
-from navigator.chat.safety.detector import detect, safe_detect
+from navigator.chat.safety.detector import detect, safe_detect, warm_up
 from navigator.chat.safety.medical import classify_medical_advice
 from navigator.chat.safety.normalise import normalise_for_safety
 from navigator.chat.safety.resources import CrisisReply, Resource, crisis_response
@@ -59,4 +61,5 @@ __all__ = [
     "detect",
     "normalise_for_safety",
     "safe_detect",
+    "warm_up",
 ]

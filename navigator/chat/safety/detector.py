@@ -10,7 +10,7 @@ from navigator.chat.safety.lexicon import load_lexicon
 from navigator.chat.safety.normalise import normalise_for_safety
 from navigator.chat.safety.result import UNKNOWN_ERROR, SafetyResult
 from navigator.chat.safety.rules import CATEGORIES, MASK_WORD, Hit, RuleSet, load_rules
-from navigator.chat.safety.semantic import Examples, QueryEmbedder, semantic_matches
+from navigator.chat.safety.semantic import Examples, QueryEmbedder, prepare, semantic_matches
 
 # When two categories are equally sure, the one whose help is most urgent leads.
 SEVERITY = ("medical_emergency", "suicide", "child_at_risk", "self_harm", "domestic_abuse")
@@ -40,7 +40,7 @@ def detect(
             _keep(found, SafetyResult(hit.category, hit.confidence, hit.matched, reason, hit.subject))
     if embedder is not None:
         # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
-        semantic_text = _blank(masked, [h for h in hits if h.negated])
+        semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
         subject = _subject(hits)
         for match in semantic_matches(semantic_text, embedder, examples):
             confidence = round(min(SEMANTIC_CAP, match.similarity), 3)
@@ -64,10 +64,12 @@ def _keep(found: dict[str, SafetyResult], result: SafetyResult) -> None:
         found[key] = result
 
 
-def _blank(text: str, hits: list[Hit]) -> str:
-    for hit in sorted(hits, key=lambda h: -h.start):
-        text = text[: hit.start] + MASK_WORD + text[hit.end :]
-    return text
+def _semantic_text(masked: str, negated: list[Hit]) -> str:
+    """The text to compare with the examples: negated mentions and masked idioms/topics left out
+    entirely (a placeholder word would itself pull the vector somewhere)."""
+    for hit in sorted(negated, key=lambda h: -h.start):
+        masked = masked[: hit.start] + MASK_WORD + masked[hit.end :]
+    return " ".join(w for w in masked.split() if w != MASK_WORD)
 
 
 def _subject(hits: list[Hit]) -> str:
@@ -77,25 +79,45 @@ def _subject(hits: list[Hit]) -> str:
     return "self"
 
 
+def warm_up(embedder: QueryEmbedder | None = None) -> None:
+    """Load the rules, word lists and (with an embedder) the example vectors, so the first message
+    is as fast as the rest. Call once at start-up; `safe_detect` also does it outside its deadline."""
+    load_rules()
+    load_lexicon()
+    if embedder is not None:
+        prepare(embedder)
+
+
 def safe_detect(
     message: Any,
     *,
     embedder: QueryEmbedder | None = None,
     timeout_s: float | None = 1.0,
+    warm_up_timeout_s: float | None = 30.0,
     rules: RuleSet | None = None,
     examples: Examples | None = None,
 ) -> SafetyResult:
     """`detect` that never raises and never hangs. If detection fails (an exception, the embedder
     failing, or no answer within `timeout_s`), the answer still leads to help: the phrase rules' own
-    category when they found one, otherwise category "unknown_error" (show the general crisis help)."""
+    category when they found one, otherwise category "unknown_error" (show the general crisis help).
+    One-off loading (word lists, example vectors) has its own, longer deadline: a cold start is not
+    a failure, but a model that never answers is."""
     try:
         text = message if isinstance(message, str) else _as_text(message)
-        outcome = _run(lambda: detect(text, embedder=embedder, rules=rules, examples=examples), timeout_s)
-        if isinstance(outcome, SafetyResult):
-            return outcome
-        failure = outcome
-        if embedder is not None and not isinstance(failure, TimeoutError):
-            # The semantic step failed: the phrase rules alone may still name the right help.
+        loaded = _run(lambda: _after(warm_up), warm_up_timeout_s)
+        if isinstance(loaded, BaseException):
+            return _failed(loaded)
+        failure: BaseException | None = None
+        if embedder is not None:
+            prepared = _run(lambda: _after(lambda: prepare(embedder, examples)), warm_up_timeout_s)
+            failure = prepared if isinstance(prepared, BaseException) else None
+        if failure is None:
+            outcome = _run(lambda: detect(text, embedder=embedder, rules=rules, examples=examples), timeout_s)
+            if isinstance(outcome, SafetyResult):
+                return outcome
+            failure = outcome
+        if embedder is not None:
+            # The semantic step failed or hung: the phrase rules alone may still name the right help.
             fallback = _run(lambda: detect(text, rules=rules), timeout_s)
             if isinstance(fallback, SafetyResult) and fallback.category is not None:
                 return SafetyResult(
@@ -111,6 +133,12 @@ def safe_detect(
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         return _failed(exc)
+
+
+def _after(step: Callable[[], None]) -> SafetyResult:
+    """Run a preparation step in `_run`'s shape (it hands back a result or the exception)."""
+    step()
+    return SafetyResult(None, 0.0, None, "ready")
 
 
 def _failed(exc: BaseException) -> SafetyResult:
@@ -146,4 +174,4 @@ def _run(task: Callable[[], SafetyResult], timeout_s: float | None) -> SafetyRes
     return box[0]
 
 
-__all__ = ["CATEGORIES", "SEVERITY", "detect", "safe_detect"]
+__all__ = ["CATEGORIES", "SEVERITY", "detect", "safe_detect", "warm_up"]

@@ -10,6 +10,7 @@ Example vectors are computed once per embedder and kept as long as the embedder 
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from navigator.chat.safety.rules import CATEGORIES
 
 NEAR_MISS = "not_crisis"
 MAX_PARTS = 5  # whole message + up to four of its sentences/clauses: bounded cost per message
+MIN_WORDS = 3  # shorter texts give MiniLM too little to go on: similarities are noise
 _SPLIT = re.compile(r" \. | (?:also|but|anyway|btw|by the way|and also|oh and|plus|though|because|cos|so) ")
 
 
@@ -52,7 +54,13 @@ class _Vectors:
     names: tuple[str, ...]
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, dict[int, _Vectors]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], _Vectors]] = weakref.WeakKeyDictionary()
+# One computation of example vectors per embedder at a time: concurrent first messages wait for it
+# rather than each embedding every example; a waiter gives up after a minute (a hung model must not
+# pile up threads, and must not hold up other embedders).
+_LOCKS: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+_WAIT_S = 60.0
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +98,27 @@ def _vectors(examples: Examples, embedder: QueryEmbedder) -> _Vectors:
         per_embedder = _CACHE.setdefault(embedder, {})
     except TypeError:  # not weak-referenceable: compute every time rather than keep it alive
         per_embedder = {}
-    cached = per_embedder.get(id(examples))
+    cached = per_embedder.get(examples.texts)
     if cached is not None:
         return cached
+    with _LOCKS_GUARD:
+        try:
+            lock = _LOCKS.setdefault(embedder, threading.Lock())
+        except TypeError:  # not weak-referenceable: no sharing, so nothing to wait for
+            lock = threading.Lock()
+    if not lock.acquire(timeout=_WAIT_S):
+        raise TimeoutError("example vectors are still being computed by another request")
+    try:
+        cached = per_embedder.get(examples.texts)
+        if cached is None:
+            cached = _compute(examples, embedder)
+            per_embedder[examples.texts] = cached
+        return cached
+    finally:
+        lock.release()
+
+
+def _compute(examples: Examples, embedder: QueryEmbedder) -> _Vectors:
     names = (*CATEGORIES, NEAR_MISS)
     embed_many = getattr(embedder, "embed_documents", None)
     if callable(embed_many):
@@ -100,17 +126,20 @@ def _vectors(examples: Examples, embedder: QueryEmbedder) -> _Vectors:
     else:
         matrix = np.stack([np.asarray(embedder.embed_query(t), dtype=np.float32) for t in examples.texts])
     owners = np.array([names.index(o) for o in examples.owners])
-    vectors = _Vectors(matrix, owners, names)
-    per_embedder[id(examples)] = vectors
-    return vectors
+    return _Vectors(matrix, owners, names)
+
+
+def prepare(embedder: QueryEmbedder, examples: Examples | None = None) -> None:
+    """Compute (and cache) the example vectors for this embedder now, e.g. at app start-up."""
+    _vectors(examples or load_examples(), embedder)
 
 
 def message_parts(text: str) -> list[str]:
     """The texts to embed: the whole message and, when it has several, its clauses (risk often comes
     at the end of an ordinary request, where it is diluted in the whole)."""
-    parts = [p.strip() for p in _SPLIT.split(text) if len(p.split()) >= 2]
+    parts = [p.strip() for p in _SPLIT.split(text) if len(p.split()) >= MIN_WORDS]
     if len(parts) <= 1:
-        return [text]
+        return [text] if len(text.split()) >= MIN_WORDS else []
     chosen = [parts[0], *parts[-(MAX_PARTS - 2) :]] if len(parts) > MAX_PARTS - 1 else parts
     return [text, *dict.fromkeys(chosen)]
 
@@ -122,6 +151,8 @@ def semantic_matches(
     examples = examples or load_examples()
     vectors = _vectors(examples, embedder)
     parts = message_parts(text)
+    if not parts:
+        return []
     embed_many = getattr(embedder, "embed_documents", None)
     if len(parts) > 1 and callable(embed_many):
         queries = np.asarray(embed_many(parts), dtype=np.float32)
@@ -149,6 +180,7 @@ def best_similarities(
     """Best cosine per category and for the near misses over the message's parts (for tuning)."""
     examples = examples or load_examples()
     vectors = _vectors(examples, embedder)
-    queries = np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in message_parts(text)])
+    parts = message_parts(text) or [text]
+    queries = np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in parts])
     sims = queries @ vectors.matrix.T
     return {name: float(sims[:, vectors.owners == i].max()) for i, name in enumerate(vectors.names)}
