@@ -134,7 +134,17 @@ class Applied:
     stale: bool = False  # the store changed since the preview: nothing was applied
 
 
-def run_apply(
+def claim(settings: Settings, staged: Staged) -> None:
+    """Take the one right to apply this staged import (raises JobFailed if it can't be applied)."""
+    root = staging.uploads_root(settings)
+    check_can_apply(staged)
+    if not staging.claim_apply(root, staged):
+        raise JobFailed(already_applied_message(staged))
+    staged.status = "applying"
+    staging.save(root, staged)
+
+
+def apply_claimed(
     store: Store,
     settings: Settings,
     staged: Staged,
@@ -143,17 +153,13 @@ def run_apply(
     job: Job | None = None,
     rebuild: Rebuild = rebuild_index,
 ) -> Applied:
-    """Apply a previewed import (the web flow): checks, then `apply_staged`."""
+    """Apply a claimed, previewed import (the web flow), unless the store changed since the
+    preview: then the claim is released and `stale` is returned, for a fresh preview."""
     root = staging.uploads_root(settings)
-    check_can_apply(staged)
-    if not staging.claim_apply(root, staged):
-        raise JobFailed(already_applied_message(staged))
     if generation(store) != staged.preview_generation:
-        (staged.folder(root) / "applied").unlink(
-            missing_ok=True
-        )  # release the claim: a fresh preview follows
         staged.status = "staged"
         staging.save(root, staged)
+        (staged.folder(root) / "applied").unlink(missing_ok=True)
         return Applied(None, {}, stale=True)
     return apply_staged(store, settings, staged, actor=actor, job=job, rebuild=rebuild)
 
@@ -235,17 +241,21 @@ def _finish_feed(
 
 
 def check_can_apply(staged: Staged) -> None:
-    if staged.status == "applied" or staged.status == "applying":
+    if staged.status in ("applied", "applying"):
         raise JobFailed(already_applied_message(staged))
     if staged.status == "cancelled":
         raise JobFailed("This upload was cancelled; upload the files again to import them.")
     if staged.expired:
-        raise JobFailed(
-            "This preview has expired and its files were deleted, so nothing was imported. "
-            "Upload the files again to see a fresh preview."
-        )
+        raise JobFailed(expired_message())
     if staged.status != "previewed":
         raise JobFailed("This upload has no finished preview yet; wait for the preview, then apply it.")
+
+
+def expired_message() -> str:
+    return (
+        "This preview has expired and its files were deleted, so nothing was imported. "
+        "Upload the files again to see a fresh preview."
+    )
 
 
 def already_applied_message(staged: Staged) -> str:
