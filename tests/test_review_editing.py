@@ -169,3 +169,11 @@ def test_reactivating_a_closed_listing(loaded: Store, settings: Settings) -> Non
     outcome = _save(loaded, settings, "RV-003", status="active")
     assert outcome.saved and edit_view(loaded, "RV-003").values["status"] == "active"
     assert listing_page(loaded, "RV-003").held == []  # back to the publisher's value
+
+
+def test_every_form_field_is_in_one_section() -> None:
+    from navigator.curation.review.listing_form import FIELDS, GROUP_KEYS, SECTIONS
+
+    in_sections = [name for _, names in SECTIONS for name in names]
+    assert in_sections == [f.name for f in FIELDS]
+    assert {f.group for f in FIELDS} == set(GROUP_KEYS)

@@ -91,38 +91,50 @@ def save_edit(
         if not changed:
             outcome.message = NOTHING
             return outcome
-        outcome.errors = _form_errors(values, changed)
-        taxonomy = _main_taxonomy(old)
-        raw, not_understood = raw_record(service.source_id, values, taxonomy)
-        if not_understood and "times" in changed:
-            parts = "; ".join(f"“{p}”" for p in not_understood[:3])
-            outcome.errors.setdefault(
-                "opening_times",
-                f"Not understood: {parts}. Write each part like “Tue 10:00-12:00” or “Mon-Fri 09:00-17:00”, "
-                "separated by “;”, and put anything else in the notes below.",
-            )
-        try:
-            fresh, issues = normalise(raw, outcodes=outcodes, max_field_chars=settings.max_field_chars)
-        except Rejected as exc:
-            outcome.errors.setdefault(form_field_for(exc.issue.field) or "name", _sentence(exc.issue.message))
-            return outcome
-        rejections, warnings = validate(fresh)
-        for issue in [*rejections, *issues, *(w for w in warnings if w.field in _BLOCKING_WARNINGS)]:
-            _blame(outcome, issue, changed)
-        outcome.warnings = [_sentence(w.message) for w in warnings if w.field not in _BLOCKING_WARNINGS]
-        if outcome.errors:
+        fresh = _check(outcome, service.source_id, old, changed, settings, outcodes)
+        if fresh is None:
             return outcome
         record = _combine(old, fresh, changed)
         outcome.changes = save_record(session, service, record, actor=actor, note="edited by a curator")
         outcome.saved = bool(outcome.changes)
         outcome.version = version_token(service)
         outcome.values = form_values(record)
-        outcome.message = (
-            f"Saved {len(outcome.changes)} change(s)."
-            if outcome.saved
-            else "Nothing was changed, so nothing was saved."
-        )
+        outcome.message = f"Saved {len(outcome.changes)} change(s)." if outcome.saved else NOTHING
         return outcome
+
+
+def _check(
+    outcome: EditOutcome,
+    source_id: str,
+    old: ServiceRecord,
+    changed: set[str],
+    settings: Settings,
+    outcodes: OutcodeTable,
+) -> ServiceRecord | None:
+    """The form's values as a normalised record, or None with `outcome.errors` set (in page order)."""
+    values = outcome.values
+    errors = _form_errors(values, changed)
+    raw, not_understood = raw_record(source_id, values, _main_taxonomy(old))
+    if not_understood and "times" in changed:
+        parts = "; ".join(f"“{p}”" for p in not_understood[:3])
+        errors.setdefault(
+            "opening_times",
+            f"Not understood: {parts}. Write each part like “Tue 10:00-12:00” or “Mon-Fri 09:00-17:00”, "
+            "separated by “;”, and put anything else in the notes below.",
+        )
+    fresh: ServiceRecord | None = None
+    try:
+        fresh, issues = normalise(raw, outcodes=outcodes, max_field_chars=settings.max_field_chars)
+    except Rejected as exc:
+        errors.setdefault(form_field_for(exc.issue.field) or "name", _sentence(exc.issue.message))
+    if fresh is not None:
+        rejections, warnings = validate(fresh)
+        for issue in [*rejections, *issues, *(w for w in warnings if w.field in _BLOCKING_WARNINGS)]:
+            _blame(outcome, errors, issue, changed)
+        outcome.warnings += [_sentence(w.message) for w in warnings if w.field not in _BLOCKING_WARNINGS]
+    order = [f.name for f in FIELDS]  # the error summary lists them in page order
+    outcome.errors = dict(sorted(errors.items(), key=lambda kv: order.index(kv[0])))
+    return None if outcome.errors else fresh
 
 
 def _form_errors(v: dict[str, str], changed: set[str]) -> dict[str, str]:
@@ -153,13 +165,13 @@ def _form_errors(v: dict[str, str], changed: set[str]) -> dict[str, str]:
     return {k: e for k, e in errors.items() if BY_NAME[k].group in changed or k in ("name", "status")}
 
 
-def _blame(outcome: EditOutcome, issue: Issue, changed: set[str]) -> None:
+def _blame(outcome: EditOutcome, errors: dict[str, str], issue: Issue, changed: set[str]) -> None:
     """Put an import issue beside the field it is about, if the curator changed that field."""
     name = form_field_for(issue.field)
     if name is None:
         outcome.warnings.append(_sentence(issue.message))
     elif BY_NAME[name].group in changed:
-        outcome.errors.setdefault(name, _sentence(issue.message))
+        errors.setdefault(name, _sentence(issue.message))
 
 
 def _sentence(message: str) -> str:

@@ -47,6 +47,8 @@ FIELDS: tuple[FormField, ...] = (
     F("town", "Town", "line", "address"),
     F("postcode", "Postcode", "line", "address", "A full UK postcode, e.g. CT20 1QA.", 20),
     F("accessibility", "Access at the venue", "text", "address", "Step-free entrance, hearing loop…", 2000),
+    F("hide_exact_address", "Hide the exact address (e.g. a refuge)", "checkbox", "hide"),
+    F("service_area", "Area served", "line", "service_area", "Separate several areas with “;”.", 1000),
     F("opening_times", "Opening times", "line", "times", _TIMES_HINT, 1000),
     F("opening_notes", "Notes about times", "text", "times", "Anything the times above cannot say.", 2000),
     F("cost", "Cost", "line", "cost", "e.g. £2 per session. Leave empty if free.", 1000),
@@ -57,11 +59,20 @@ FIELDS: tuple[FormField, ...] = (
     F("categories", "Categories", "line", "categories", "Separate with “;”.", 2000),
     F("delivery", "How it is delivered", "checks", "delivery"),
     F("languages", "Languages", "line", "languages", "Separate with “;”.", 1000),
-    F("service_area", "Area served", "line", "service_area", "Separate several areas with “;”.", 1000),
     F("status", "Status", "select", "status"),
-    F("hide_exact_address", "Hide the exact address (e.g. a refuge)", "checkbox", "hide"),
     F("last_verified", "Last verified", "date", "verified", "The date someone last checked it.", 10),
 )
+# the form's sections, in page order (each a heading over consecutive FIELDS)
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("About the service", ("name", "organisation", "description")),
+    ("How to get in touch", ("website", "email", "phone")),
+    ("Where", ("location_name", "address_1", "address_2", "town", "postcode", "accessibility",
+               "hide_exact_address", "service_area")),
+    ("When", ("opening_times", "opening_notes")),
+    ("Cost", ("cost", "free")),
+    ("Who it is for", ("min_age", "max_age", "eligibility")),
+    ("More", ("categories", "delivery", "languages", "status", "last_verified")),
+)  # fmt: skip
 BY_NAME = {f.name: f for f in FIELDS}
 # form group → the record fields it produces (diffed and stored as curator-held)
 GROUP_KEYS: dict[str, tuple[str, ...]] = {

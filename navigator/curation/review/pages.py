@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from navigator.config import Settings
 from navigator.curation.review import duplicates as dup
 from navigator.curation.review import editing, listing_page, problems, staleness
-from navigator.curation.review.listing_form import DELIVERY, FIELDS, FREE_CHOICES, STATUSES
+from navigator.curation.review.listing_form import DELIVERY, FIELDS, FREE_CHOICES, SECTIONS, STATUSES
 from navigator.curation.review.problems import ListingNotFound
 from navigator.curation.review.web import not_found, render
 from navigator.store.db import Store
@@ -98,6 +98,7 @@ def edit_page(
         "ok": ok,
         "submitted": submitted,
         "fields": FIELDS,
+        "sections": SECTIONS,
         "statuses": STATUSES,
         "free_choices": FREE_CHOICES,
         "delivery": DELIVERY,

@@ -10,6 +10,9 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from navigator.app.templating import templates
+from navigator.auth.install import register_template_globals
+
+register_template_globals()  # csrf_input in templates, whether or not the auth router is mounted
 
 MAX_FORM_BYTES = 1_000_000  # the biggest legitimate form (a long description) is far smaller
 FormData = dict[str, str | list[str]]
