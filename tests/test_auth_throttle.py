@@ -141,3 +141,20 @@ def test_client_address_trusts_forwarded_for_only_when_told() -> None:
     trusting = Settings(data_dir=Path("u"), trust_forwarded_for=True)
     assert throttle.client_address(_request(forwarded), trusting) == "198.51.100.7"  # not the spoofable first
     assert throttle.client_address(_request({}), trusting) == "10.1.1.1"
+
+
+def test_old_counters_and_sessions_are_purged(store: Store) -> None:
+    from navigator.auth.sessions import purge_expired, start_session
+    from navigator.auth.users import create_user
+    from navigator.store.models_accounts import UserSession
+
+    settings = Settings(data_dir=Path("unused"))
+    throttle.record_failure(store, settings, "old@example.org", "10.0.0.1", utcnow() - timedelta(days=3))
+    throttle.record_failure(store, settings, "new@example.org", "10.0.0.2")
+    assert throttle.purge_old(store) == 2  # old account + old address; the recent pair stays
+    user = create_user(store, "s@example.org", DEFAULT_PASSWORD, "navigator")
+    start_session(store, user.id, settings)
+    start_session(store, user.id, settings)
+    with store.write() as s:
+        s.scalars(select(UserSession)).first().last_seen_at = utcnow() - timedelta(days=1)
+    assert purge_expired(store, settings) == 1

@@ -86,3 +86,10 @@ def record_failure(
 def record_success(store: Store, email: str) -> None:
     with store.write() as session:
         q.delete_throttle(session, account_key(email))
+
+
+def purge_old(store: Store, now: datetime | None = None) -> int:
+    """Drop counters whose failures are forgotten and whose lock has passed (run now and then)."""
+    now = now or utcnow()
+    with store.write() as session:
+        return q.delete_stale_throttles(session, now - FORGET_AFTER, now)

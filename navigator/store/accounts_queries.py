@@ -148,3 +148,13 @@ def add_throttle(session: Session, row: SignInThrottle) -> None:
 
 def delete_throttle(session: Session, key: str) -> None:
     session.execute(delete(SignInThrottle).where(SignInThrottle.key == key))
+
+
+def delete_stale_throttles(session: Session, forgotten_before: datetime, now: datetime) -> int:
+    result = session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.last_failure_at < forgotten_before,
+            (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

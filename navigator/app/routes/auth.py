@@ -139,6 +139,9 @@ def sign_in(
         return _sign_in_page(request, None, next_url=next_url, email=email, errors=errors, status_code=401)
 
     throttle.record_success(store, email)
+    # Housekeeping on the (rare) successful sign-in: sessions and counters nobody will use again.
+    sessions.purge_expired(store, settings)
+    throttle.purge_old(store)
     old = request.cookies.get(sessions.SESSION_COOKIE)
     if old:
         sessions.end_session(store, old)  # a fresh token on every sign-in: no session fixation
