@@ -29,6 +29,7 @@ ROUTERS = (
     "offers",
     "chat_api",
     "widget",
+    "inbox",
     "auth",
     "curator",
     "curator_import",
