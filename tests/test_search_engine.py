@@ -132,3 +132,10 @@ def test_numpy_and_faiss_backends_agree(tmp_path: Path) -> None:
             rb = other.search(SearchRequest(q=q)).results
             assert [r.id for r in ra] == [r.id for r in rb]
             assert np.allclose([r.score for r in ra], [r.score for r in rb], atol=1e-4)
+
+
+def test_a_listing_serving_the_place_says_so(searcher: Searcher) -> None:
+    response = searcher.search(SearchRequest(q="debt advice", postcode="DN15", limit=5))
+    advice = next(r for r in response.results if r.id == "T-06")  # no venue; serves North Lincolnshire
+    assert advice.distance_km is None
+    assert any(f.startswith("serves ") for f in advice.why.facts)

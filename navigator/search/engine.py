@@ -110,6 +110,7 @@ class Searcher:
             distance,
             ranked.need_of,
             query_vector,
+            in_area,
         )
         return SearchResponse(
             results=results,

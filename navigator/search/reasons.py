@@ -95,11 +95,14 @@ class Explainer:
         c: Constraints,
         distance: float | None,
         understood: UnderstoodQuery | None,
+        serves_place: bool = False,
     ) -> list[str]:
         f = bundle.filters
         out: list[str] = []
         if distance is not None and not np.isnan(distance):
             out.append(f"{distance:.1f} km away" if distance >= 0.1 else "very close")
+        elif serves_place and c.place_label:
+            out.append(f"serves {c.place_label}")
         if f.free[row] == FREE_YES:
             out.append("free")
         lo, hi = int(f.min_age[row]), int(f.max_age[row])
@@ -134,6 +137,7 @@ class Explainer:
         distance: np.ndarray | None,
         need_of: dict[int, str],
         query_vector: np.ndarray | None = None,
+        in_area: np.ndarray | None = None,
     ) -> list[SearchResult]:
         build_id = bundle.manifest.build_id
         words = {_stem(w) for w in _WORD.findall(((understood.text if understood else "") or "").lower())}
@@ -154,7 +158,8 @@ class Explainer:
                 if understood is not None
                 else None
             )
-            facts = self.facts(bundle, row, doc, c, dist, understood)
+            serves = bool(in_area[row]) if in_area is not None else False
+            facts = self.facts(bundle, row, doc, c, dist, understood, serves)
             verified = int(bundle.filters.verified_day[row])
             stale = verified < 0 or today_days - verified > self.stale_after_days
             text_parts = (
