@@ -63,7 +63,7 @@ class ReceivedForm:
 def safe_name(client_name: str, fallback: str = "upload") -> str:
     """A file name safe to create: the basename only, letters/digits/._- , no leading dot, ≤ 100 chars."""
     base = re.split(r"[\\/]", client_name or "")[-1]
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
+    base = "".join(ch for ch in unicodedata.normalize("NFKD", base) if not unicodedata.combining(ch))
     base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-_ ")
     base = re.sub(r"\.{2,}", ".", base)
     stem, dot, suffix = base.rpartition(".")
