@@ -28,7 +28,7 @@ def detect(
     """Does this message signal a crisis? Phrase rules always; semantic similarity when an embedder is
     given. May raise (a broken embedder, say): the chat should call `safe_detect`, which cannot."""
     rules = rules or load_rules()
-    text = normalise_for_safety(message, load_lexicon())
+    text = normalise_for_safety(message)
     if not text:
         return SafetyResult(None, 0.0, None, "empty message")
     masked = rules.mask(text)
@@ -42,7 +42,9 @@ def detect(
         # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
         semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
         subject = _subject(hits)
-        for match in semantic_matches(semantic_text, embedder, examples):
+        lexicon = load_lexicon()
+        plain = not any(lexicon.is_risk(w) for w in semantic_text.split())
+        for match in semantic_matches(semantic_text, embedder, examples, plain=plain):
             confidence = round(min(SEMANTIC_CAP, match.similarity), 3)
             reason = f"like {match.example!r} ({match.similarity:.2f}; near miss {match.near_miss:.2f})"
             _keep(found, SafetyResult(match.category, confidence, match.example, reason, subject))

@@ -62,6 +62,7 @@ _CONFUSABLES = str.maketrans(
 _EMOJI_WORDS = {
     "💊": " pills ", "🔪": " knife ", "🩸": " blood ", "⚰": " coffin ", "🪦": " grave ",
     "🔫": " gun ", "🪢": " rope ", "💉": " needle ", "🚑": " ambulance ",
+    "😂": " lol ", "🤣": " lol ", "😆": " lol ", "😹": " lol ",
 }  # fmt: skip
 _EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
 
@@ -106,7 +107,8 @@ def _unicode_clean(text: str) -> str:
 
 
 def _unconfuse(word: str) -> str:
-    if word.isascii() or not any("a" <= c <= "z" for c in word):
+    # Only words that mix in Latin letters (or are a lone letter) are meant to be read as English.
+    if word.isascii() or (len(word) > 1 and not any("a" <= c <= "z" for c in word)):
         return word
     return word.translate(_CONFUSABLES)
 

@@ -24,6 +24,81 @@ from navigator.chat.safety.rules import CATEGORIES
 NEAR_MISS = "not_crisis"
 MAX_PARTS = 5  # whole message + up to four of its sentences/clauses: bounded cost per message
 MIN_WORDS = 3  # shorter texts give MiniLM too little to go on: similarities are noise
+MIN_CONTENT = 2  # ... and so do texts of only little words ("i want to" left after masking an idiom)
+_LITTLE = frozenset(
+    (
+        "i",
+        "im",
+        "ive",
+        "id",
+        "ill",
+        "me",
+        "my",
+        "a",
+        "an",
+        "the",
+        "to",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "so",
+        "just",
+        "want",
+        "wanna",
+        "need",
+        "going",
+        "do",
+        "dont",
+        "can",
+        "cant",
+        "you",
+        "your",
+        "he",
+        "she",
+        "they",
+        "we",
+        "if",
+        "but",
+        "not",
+        "no",
+        "have",
+        "has",
+        "had",
+        "get",
+        "got",
+        "really",
+        "very",
+        "some",
+        "any",
+        "there",
+        "what",
+        "how",
+        "when",
+        "where",
+        "who",
+        "why",
+        "lol",
+        "please",
+        "help",
+        "x",
+        "xx",
+    )
+)
 _SPLIT = re.compile(r" \. | (?:also|but|anyway|btw|by the way|and also|oh and|plus|though|because|cos|so) ")
 
 
@@ -37,6 +112,7 @@ class Examples:
     owners: tuple[str, ...]  # category (or NEAR_MISS) of each
     thresholds: dict[str, float]
     margin: float
+    plain_penalty: float  # added to the thresholds when the message has no risk word at all
 
 
 @dataclass(frozen=True)
@@ -86,11 +162,12 @@ def build_examples(data: dict[str, Any], where: str, normalise: Any) -> Examples
     try:
         thresholds = {c: float(raw[c]) for c in CATEGORIES}
         margin = float(raw.get("margin", 0.0))
+        plain_penalty = float(raw.get("plain_penalty", 0.0))
     except (KeyError, TypeError, ValueError) as exc:
         raise SafetyConfigError(
             f"{where}: [thresholds] needs a number for each of {', '.join(CATEGORIES)} ({exc})."
         ) from exc
-    return Examples(tuple(texts), tuple(owners), thresholds, margin)
+    return Examples(tuple(texts), tuple(owners), thresholds, margin, plain_penalty)
 
 
 def _vectors(examples: Examples, embedder: QueryEmbedder) -> _Vectors:
@@ -137,17 +214,23 @@ def prepare(embedder: QueryEmbedder, examples: Examples | None = None) -> None:
 def message_parts(text: str) -> list[str]:
     """The texts to embed: the whole message and, when it has several, its clauses (risk often comes
     at the end of an ordinary request, where it is diluted in the whole)."""
-    parts = [p.strip() for p in _SPLIT.split(text) if len(p.split()) >= MIN_WORDS]
+    parts = [p.strip() for p in _SPLIT.split(text) if _enough(p)]
     if len(parts) <= 1:
-        return [text] if len(text.split()) >= MIN_WORDS else []
+        return [text] if _enough(text) else []
     chosen = [parts[0], *parts[-(MAX_PARTS - 2) :]] if len(parts) > MAX_PARTS - 1 else parts
     return [text, *dict.fromkeys(chosen)]
 
 
+def _enough(text: str) -> bool:
+    words = text.split()
+    return len(words) >= MIN_WORDS and sum(w not in _LITTLE for w in words) >= MIN_CONTENT
+
+
 def semantic_matches(
-    text: str, embedder: QueryEmbedder, examples: Examples | None = None
+    text: str, embedder: QueryEmbedder, examples: Examples | None = None, *, plain: bool = False
 ) -> list[SemanticMatch]:
-    """Categories whose examples the message (or one of its clauses) is close to, best first."""
+    """Categories whose examples the message (or one of its clauses) is close to, best first.
+    `plain`: the message holds no risk word at all, so it must be closer to count."""
     examples = examples or load_examples()
     vectors = _vectors(examples, embedder)
     parts = message_parts(text)
@@ -167,7 +250,8 @@ def semantic_matches(
             mask = vectors.owners == c_index
             best_i = int(np.argmax(np.where(mask, row, -2.0)))
             best = float(row[best_i])
-            if best < examples.thresholds[category] or best < near + examples.margin:
+            threshold = examples.thresholds[category] + (examples.plain_penalty if plain else 0.0)
+            if best < threshold or best < near + examples.margin:
                 continue
             if category not in found or best > found[category].similarity:
                 found[category] = SemanticMatch(category, best, examples.texts[best_i], near)
