@@ -109,3 +109,9 @@ def test_held_values_of_an_unknown_shape_never_stop_an_import() -> None:
 
 def _token(store: Store, sid: str) -> str:
     return edit_view(store, sid).version
+
+
+def test_kept_message_names_the_field() -> None:
+    from navigator.store.review_queries import kept_message
+
+    assert kept_message("phones").startswith("kept curator's value for phones")

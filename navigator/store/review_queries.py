@@ -259,6 +259,14 @@ class HeldFields:
             return record, []
 
 
+def kept_message(field_name: str) -> str:
+    """The import-report warning for a curator-held field the publisher still disagrees with."""
+    return (
+        f"kept curator's value for {field_name}: the source still has a different value. To take the "
+        "source's value, release the field on the listing's curator page."
+    )
+
+
 def held_fields(session: Session, source: str) -> HeldFields:
     rows = session.execute(
         select(m.Service.source_id, CuratorOverride.field, CuratorOverride.value)
