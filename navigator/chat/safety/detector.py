@@ -42,9 +42,7 @@ def detect(
         # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
         semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
         subject = _subject(hits)
-        lexicon = load_lexicon()
-        plain = not any(lexicon.is_risk(w) for w in semantic_text.split())
-        for match in semantic_matches(semantic_text, embedder, examples, plain=plain):
+        for match in semantic_matches(semantic_text, embedder, examples):
             confidence = round(min(SEMANTIC_CAP, match.similarity), 3)
             reason = f"like {match.example!r} ({match.similarity:.2f}; near miss {match.near_miss:.2f})"
             _keep(found, SafetyResult(match.category, confidence, match.example, reason, subject))

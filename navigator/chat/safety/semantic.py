@@ -112,7 +112,8 @@ class Examples:
     owners: tuple[str, ...]  # category (or NEAR_MISS) of each
     thresholds: dict[str, float]
     margin: float
-    plain_penalty: float  # added to the thresholds when the message has no risk word at all
+    plain_penalty: float  # added to the thresholds when the message has no signal word at all
+    signal_words: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,12 @@ def build_examples(data: dict[str, Any], where: str, normalise: Any) -> Examples
         raise SafetyConfigError(
             f"{where}: [thresholds] needs a number for each of {', '.join(CATEGORIES)} ({exc})."
         ) from exc
-    return Examples(tuple(texts), tuple(owners), thresholds, margin, plain_penalty)
+    signal = data.get("signal", {}).get("words", [])
+    if not isinstance(signal, list):
+        raise SafetyConfigError(f"{where}: [signal] words must be a list of words.")
+    return Examples(
+        tuple(texts), tuple(owners), thresholds, margin, plain_penalty, frozenset(map(str, signal))
+    )
 
 
 def _vectors(examples: Examples, embedder: QueryEmbedder) -> _Vectors:
@@ -227,11 +233,12 @@ def _enough(text: str) -> bool:
 
 
 def semantic_matches(
-    text: str, embedder: QueryEmbedder, examples: Examples | None = None, *, plain: bool = False
+    text: str, embedder: QueryEmbedder, examples: Examples | None = None
 ) -> list[SemanticMatch]:
     """Categories whose examples the message (or one of its clauses) is close to, best first.
-    `plain`: the message holds no risk word at all, so it must be closer to count."""
+    A message with no signal word at all must be closer to count (plain_penalty)."""
     examples = examples or load_examples()
+    plain = not any(w in examples.signal_words for w in text.split())
     vectors = _vectors(examples, embedder)
     parts = message_parts(text)
     if not parts:
