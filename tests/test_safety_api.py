@@ -141,7 +141,7 @@ def test_a_message_that_hangs_times_out_but_the_rules_still_answer() -> None:
     warm_up(embedder)
     started = time.perf_counter()
     quiet = safe_detect("find me a lunch club", embedder=embedder, timeout_s=0.2)
-    risky = safe_detect("he hits me", embedder=embedder, timeout_s=0.2)
+    risky = safe_detect("my husband hits me every single night", embedder=embedder, timeout_s=0.2)
     assert time.perf_counter() - started < 1.5
     assert quiet.category == UNKNOWN_ERROR and "TimeoutError" in quiet.reason
     assert risky.category == "domestic_abuse" and "semantic check failed" in risky.reason
