@@ -7,7 +7,18 @@ import importlib
 from navigator.cli._app import app
 
 # Each module registers its commands on `app` when imported. Listed here, in --help order.
-COMMAND_MODULES = ("imports", "listings", "index", "search", "serve", "accounts", "export", "sync", "history")
+COMMAND_MODULES = (
+    "imports",
+    "listings",
+    "index",
+    "search",
+    "serve",
+    "accounts",
+    "export",
+    "sync",
+    "history",
+    "handoffs",
+)
 
 
 def _register() -> None:
