@@ -299,12 +299,16 @@ def test_unknown_ids_give_a_404_page(client: TestClient) -> None:
         "/curator/listings/council:NOPE/edit",
         "/curator/duplicates/9999",
         "/curator/listings/" + "x" * 3000,
+        "/curator/duplicates/abc",
+        "/curator/duplicates/99999999999999999999",
     ]:
         response = client.get(path, headers=HTML)
         assert response.status_code == 404, path
         assert _soup(response).select_one("h1").text == "Not found"
         api = client.get(path.replace("/curator/", "/api/curator/", 1))
-        assert api.status_code == 404 and "detail" in api.json()
+        assert api.status_code in (404, 422) and "detail" in api.json()
+    for path in ["/curator/stale?page=abc", "/curator/duplicates?page=-1", "/curator/problems?page=1e9"]:
+        assert client.get(path, headers=HTML).status_code == 200, path
 
 
 GARBAGE = [

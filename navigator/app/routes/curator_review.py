@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Body, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Body, Depends, Request
 from fastapi.concurrency import run_in_threadpool as thread
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
@@ -24,10 +24,23 @@ from navigator.curation.review.reindex import schedule_rebuild
 from navigator.curation.review.web import FormTooLarge, as_json, not_found, read_form, text
 
 router = APIRouter(tags=["curator review"])
-PageNo = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def _page_number(page: str = "1") -> int:
+    """?page= as a number; anything else is the first page (a typo'd link still shows the queue)."""
+    return int(page) if page.isdigit() and 0 < int(page) <= 100_000 else 1
+
+
+def _pk(value: str) -> int | None:
+    """An id from a page's path; None (→ a 404 page) for anything that is not one."""
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+PageNo = Annotated[int, Depends(_page_number)]
 TOO_LARGE = "That form was far larger than any listing needs (over 1 MB), so nothing was saved."
 STALE_ACTIONS = {"verify": staleness.mark_verified, "close": staleness.mark_closed}
 NO_ACTION = "There is no such action: use “Still correct” or “Closed”."
+NO_PAIR = "There is no such possible duplicate."
 
 
 # -- possible duplicates -------------------------------------------------------------------------
@@ -43,38 +56,44 @@ async def duplicates_json(store: StoreDep, user: CuratorDep, page: PageNo = 1) -
 
 
 @router.get("/curator/duplicates/{pair_id}", response_class=HTMLResponse)
-async def compare_html(request: Request, store: StoreDep, user: CuratorDep, pair_id: int) -> Response:
-    return await thread(pages.compare_page, request, store, pair_id)
+async def compare_html(request: Request, store: StoreDep, user: CuratorDep, pair_id: str) -> Response:
+    pk = _pk(pair_id)
+    if pk is None:
+        return not_found(request, NO_PAIR)
+    return await thread(pages.compare_page, request, store, pk)
 
 
 @router.get("/api/curator/duplicates/{pair_id}")
-async def compare_json(store: StoreDep, user: CuratorDep, pair_id: int) -> JSONResponse:
+async def compare_json(store: StoreDep, user: CuratorDep, pair_id: str) -> JSONResponse:
     try:
-        return as_json(await thread(dup.comparison, store, pair_id))
+        return as_json(await thread(dup.comparison, store, _pk(pair_id) or 0))
     except dup.PairNotFound as exc:
         return as_json({"detail": str(exc)}, 404)
 
 
 @router.post("/curator/duplicates/{pair_id}/merge", response_class=HTMLResponse)
 async def merge_html(
-    request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: int, bg: BackgroundTasks
+    request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: str, bg: BackgroundTasks
 ) -> Response:
+    pk = _pk(pair_id)
+    if pk is None:
+        return not_found(request, NO_PAIR)
     try:
         form = await read_form(request)
     except FormTooLarge:
-        return await thread(pages.compare_page, request, store, pair_id, TOO_LARGE, 413)
+        return await thread(pages.compare_page, request, store, pk, TOO_LARGE, 413)
     choices = {k.removeprefix("field_"): text(form, k, 10) for k in form if k.startswith("field_")}
     versions = {"a": text(form, "version_a", 100), "b": text(form, "version_b", 100)}
     keep = text(form, "keep", 10)
     try:
-        message = await thread(dup.merge, store, pair_id, keep, choices, versions, user.email)
+        message = await thread(dup.merge, store, pk, keep, choices, versions, user.email)
     except (ChangedMeanwhile, dup.AlreadyDecided, ReviewError) as exc:
         status = 422 if isinstance(exc, ReviewError) else 409
-        return await thread(pages.compare_page, request, store, pair_id, exc.message, status)
+        return await thread(pages.compare_page, request, store, pk, exc.message, status)
     except dup.PairNotFound as exc:
         return not_found(request, str(exc))
     message += " " + schedule_rebuild(request.app.state, bg)
-    return await thread(pages.compare_page, request, store, pair_id, message, 200, True)
+    return await thread(pages.compare_page, request, store, pk, message, 200, True)
 
 
 @router.post("/api/curator/duplicates/{pair_id}/merge")
@@ -83,16 +102,17 @@ async def merge_json(
     store: StoreDep,
     user: CuratorDep,
     _csrf: CsrfDep,
-    pair_id: int,
+    pair_id: str,
     bg: BackgroundTasks,
     keep: Annotated[str, Body(max_length=10)],
     versions: Annotated[dict[str, str], Body()],
     choices: Annotated[dict[str, str] | None, Body()] = None,
 ) -> JSONResponse:
+    pk = _pk(pair_id) or 0  # 0 is never an id: "not found"
     try:
-        message = await thread(dup.merge, store, pair_id, keep, choices or {}, versions, user.email)
+        message = await thread(dup.merge, store, pk, keep, choices or {}, versions, user.email)
     except (ChangedMeanwhile, dup.AlreadyDecided) as exc:
-        current = await thread(dup.comparison, store, pair_id)
+        current = await thread(dup.comparison, store, pk)
         return as_json({"detail": exc.message, "comparison": current}, 409)
     except ReviewError as exc:
         return as_json({"detail": exc.message, "field": exc.field}, 422)
@@ -103,21 +123,24 @@ async def merge_json(
 
 @router.post("/curator/duplicates/{pair_id}/not-duplicate", response_class=HTMLResponse)
 async def not_duplicate_html(
-    request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: int
+    request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: str
 ) -> Response:
+    pk = _pk(pair_id)
+    if pk is None:
+        return not_found(request, NO_PAIR)
     try:
-        message = await thread(dup.not_duplicate, store, pair_id, user.email)
+        message = await thread(dup.not_duplicate, store, pk, user.email)
     except dup.AlreadyDecided as exc:
-        return await thread(pages.compare_page, request, store, pair_id, exc.message, 409)
+        return await thread(pages.compare_page, request, store, pk, exc.message, 409)
     except dup.PairNotFound as exc:
         return not_found(request, str(exc))
-    return await thread(pages.compare_page, request, store, pair_id, message, 200, True)
+    return await thread(pages.compare_page, request, store, pk, message, 200, True)
 
 
 @router.post("/api/curator/duplicates/{pair_id}/not-duplicate")
-async def not_duplicate_json(store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: int) -> JSONResponse:
+async def not_duplicate_json(store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: str) -> JSONResponse:
     try:
-        return as_json({"message": await thread(dup.not_duplicate, store, pair_id, user.email)})
+        return as_json({"message": await thread(dup.not_duplicate, store, _pk(pair_id) or 0, user.email)})
     except dup.AlreadyDecided as exc:
         return as_json({"detail": exc.message}, 409)
     except dup.PairNotFound as exc:
@@ -207,17 +230,20 @@ async def problems_json(store: StoreDep, user: CuratorDep, page: PageNo = 1) -> 
 
 @router.post("/curator/problems/{report_id}/resolve", response_class=HTMLResponse)
 async def resolve_html(
-    request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, report_id: int
+    request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, report_id: str
 ) -> Response:
+    pk = _pk(report_id)
+    if pk is None:
+        return not_found(request, "There is no such problem report.")
     note = text(await read_form(request), "note")
     try:
-        await thread(problems.resolve_problem, store, report_id, note, user.email)
+        await thread(problems.resolve_problem, store, pk, note, user.email)
     except ReviewError as exc:
-        errors, notes = {report_id: exc.message}, {report_id: note}
+        errors, notes = {pk: exc.message}, {pk: note}
         return await thread(pages.problems_page, request, store, 1, "", 422, False, errors, notes)
     except LookupError as exc:
         return not_found(request, str(exc))
-    message = f"Problem report {report_id} resolved."
+    message = f"Problem report {pk} resolved."
     return await thread(pages.problems_page, request, store, 1, message, 200, True)
 
 
@@ -226,11 +252,11 @@ async def resolve_json(
     store: StoreDep,
     user: CuratorDep,
     _csrf: CsrfDep,
-    report_id: int,
+    report_id: str,
     note: Annotated[str, Body(embed=True, max_length=5000)],
 ) -> JSONResponse:
     try:
-        report = await thread(problems.resolve_problem, store, report_id, note, user.email)
+        report = await thread(problems.resolve_problem, store, _pk(report_id) or 0, note, user.email)
     except ReviewError as exc:
         return as_json({"detail": exc.message, "field": exc.field}, 422)
     except LookupError as exc:
