@@ -18,8 +18,11 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
 def needs_neutralising(value: str) -> bool:
-    stripped = value.lstrip(" \u00a0")
-    return stripped.startswith(TRIGGERS) and not _NUMBER.match(value)
+    """Whether a spreadsheet could take the cell for a formula (quotes already in front don't count:
+    a cell that starts with them is escaped once more, so `restore` is an exact inverse)."""
+    bare = value.lstrip("'")
+    stripped = bare.lstrip(" \u00a0")
+    return stripped.startswith(TRIGGERS) and not _NUMBER.match(bare)
 
 
 def neutralise(value: str) -> str:
@@ -28,7 +31,7 @@ def neutralise(value: str) -> str:
 
 
 def restore(value: str) -> str:
-    """The inverse of `neutralise`: what an importer should do with a CSV cell."""
+    """The exact inverse of `neutralise`: what an importer should do with every CSV cell."""
     if value.startswith("'") and needs_neutralising(value[1:]):
         return value[1:]
     return value
