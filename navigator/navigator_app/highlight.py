@@ -15,7 +15,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 STEM = 6  # as the search explainer compares words: "bereaved" and "bereavement" share "bereav"
 _STOP_WORDS = """about after also because been before being could does each from have help into just like
     looking more much near need needs other over really since some someone something than that their them
-    then there these they this those very want what when where which while with would your yours"""
+    then there these they this those very want what when where which while with would your yours
+    support supports service services people person"""
 STOP = frozenset(_STOP_WORDS.split())
 
 

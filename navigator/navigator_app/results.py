@@ -23,10 +23,9 @@ from navigator.navigator_app.display import (
 from navigator.navigator_app.highlight import highlight, stems
 from navigator.navigator_app.search_form import MAX_PAGE, PAGE_SIZE, SearchForm
 from navigator.navigator_app.shortlist import Shortlist, clean_area
+from navigator.search.schedule_text import schedule_line
 from navigator.search.schema import SearchResponse, SearchResult
 from navigator.store.navigator_queries import CardExtra
-
-_MODE_FACTS = {"online", "by phone", "home visits", "free", "very close"}
 
 
 @dataclass
@@ -74,13 +73,14 @@ class ResultsView:
     stale_index: bool
 
 
-def _when(result: SearchResult) -> str | None:
+def _when(result: SearchResult, extra: CardExtra | None) -> str | None:
+    """The next opening when the schedule says; else the publisher's wording of when it runs."""
     if result.next_opening:
         return f"Next open {result.next_opening}"
-    for fact in result.why.facts:
-        if fact in _MODE_FACTS or fact.endswith("km away") or fact.startswith(("ages ", "up to age")):
-            continue
-        return fact
+    for schedule in extra.schedules if extra else ():
+        line = schedule_line(schedule)
+        if line:
+            return line
     return None
 
 
@@ -110,7 +110,7 @@ def card(
         distance=distance_text(result.distance_km),
         cost=cost,
         ages=ages,
-        when=_when(result),
+        when=_when(result, extra),
         last_verified=date_text(result.last_verified),
         stale=result.possibly_out_of_date,
         phones=[phone_link(p) for p in result.contacts.phones[:3]],

@@ -78,16 +78,18 @@ class CardExtra:
     delivery_modes: tuple[str, ...]
     minimum_age: int | None
     maximum_age: int | None
+    schedules: tuple[dict[str, Any], ...]  # byday (list), opens_at, closes_at, description, freq
 
 
 def card_extras(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], CardExtra]:
-    """(source, published id) → cost and delivery facts for one page of results: two queries."""
+    """(source, published id) → cost, ages and opening times for one page of results: three
+    queries whatever the page size."""
     pairs = list(dict.fromkeys(keys))[:MAX_BATCH]
     if not pairs:
         return {}
     rows = session.scalars(
         select(m.Service)
-        .options(selectinload(m.Service.cost_options))
+        .options(selectinload(m.Service.cost_options), selectinload(m.Service.schedules))
         .where(tuple_(m.Service.source, m.Service.source_id).in_(pairs))
     )
     out: dict[tuple[str, str], CardExtra] = {}
@@ -103,6 +105,16 @@ def card_extras(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple
             tuple(s.delivery_modes or ()),
             s.minimum_age,
             s.maximum_age,
+            tuple(
+                {
+                    "byday": [d for d in (x.byday or "").split(",") if d.strip()],
+                    "opens_at": x.opens_at,
+                    "closes_at": x.closes_at,
+                    "description": x.description,
+                    "freq": x.freq,
+                }
+                for x in s.schedules
+            ),
         )
     return out
 

@@ -149,7 +149,7 @@ async def clear(request: Request, _csrf: CsrfDep) -> Response:
 
 
 @router.get("/shortlist/print", response_class=HTMLResponse, include_in_schema=False)
-async def print_view(request: Request, store: StoreDep) -> HTMLResponse:
+async def print_view(request: Request, store: StoreDep, user: OptionalUserDep) -> HTMLResponse:
     shortlist = read_shortlist(request)
     entries = await run_in_threadpool(_entries, store, shortlist)
     return render(
