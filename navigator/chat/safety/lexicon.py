@@ -22,6 +22,7 @@ class Contextual:
     replacement: str
     before: frozenset[str]  # the word just before is one of these
     after: frozenset[str]  # or the word just after is one of these
+    not_after: frozenset[str] = frozenset()  # ...and the word just after is none of these
 
 
 @dataclass
@@ -118,7 +119,11 @@ class Lexicon:
     def expand(self, word: str, before: str, after: str) -> str:
         """Text-speak → plain words ("kms" → "kill myself"); contextual shorthand only in company."""
         rule = self.contextual.get(word)
-        if rule is not None and (before in rule.before or after in rule.after):
+        if (
+            rule is not None
+            and (before in rule.before or after in rule.after)
+            and after not in rule.not_after
+        ):
             return rule.replacement
         return self.textspeak.get(word, word)
 
@@ -153,7 +158,10 @@ def build_lexicon(
         if not isinstance(spec, dict) or not isinstance(spec.get("replacement"), str):
             raise SafetyConfigError(f'{where}: [contextual.{key}] needs replacement = "..."')
         contextual[key] = Contextual(
-            spec["replacement"], frozenset(spec.get("before", [])), frozenset(spec.get("after", []))
+            spec["replacement"],
+            frozenset(spec.get("before", [])),
+            frozenset(spec.get("after", [])),
+            frozenset(spec.get("not_after", [])),
         )
     return Lexicon(english, risk, textspeak, contextual, misspellings)
 
