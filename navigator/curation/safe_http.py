@@ -73,7 +73,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchFailed(f"could not find the address of {host} ({exc}); check the URL") from exc
+        raise FetchFailed(f"could not find the address of {host}; check the URL") from exc
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 

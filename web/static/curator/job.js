@@ -48,6 +48,7 @@
           window.location.assign(job.result_url);
         } else if (job.state === "failed") {
           if (stage) stage.textContent = "Stopped";
+          if (bar) { bar.hidden = true; var label = root.querySelector("label[for=" + bar.id + "]"); if (label) label.hidden = true; }
           if (error) { error.textContent = job.message || "The job stopped."; error.hidden = false; }
           if (back) back.hidden = false;
         } else {
