@@ -15,6 +15,7 @@ The engine holds nothing between messages: the state comes in and goes out in th
 from __future__ import annotations
 
 import logging
+import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,8 @@ from navigator.search.service import IndexUnavailable
 
 log = logging.getLogger(__name__)
 MAX_AREA_CHARS = 120
+SAFETY_TIMEOUT_S = 3.0
+WARMING_TIMEOUT_S = 90.0
 _CONTROL = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)) | {0x7F: None}
 
 # The last resort if even the crisis configuration cannot be read: never show nothing.
@@ -83,6 +86,7 @@ class ChatEngine:
         *,
         handoff_days: int = 14,
         safety_embedder: Any = None,
+        safety_ready: threading.Event | None = None,
     ) -> None:
         self.search = ChatSearch(search)
         self.wording = wording
@@ -90,6 +94,7 @@ class ChatEngine:
         self.codec = codec
         self.handoff_days = handoff_days
         self._safety_embedder = safety_embedder
+        self._safety_ready = safety_ready
         self.show = Shower(self.search, wording)
 
     # ---- tokens --------------------------------------------------------------------------------
@@ -108,7 +113,12 @@ class ChatEngine:
 
     # ---- safety ----------------------------------------------------------------------------------
     def check_safety(self, message: str) -> SafetyResult:
-        return safe_detect(message, embedder=self._safety_embedder)
+        """safe_detect with a deadline: generous while the example vectors are still being computed
+        (a first message waits for them instead of timing out into a false alarm), then a few
+        seconds — far above the usual few milliseconds, so only a hung model ever reaches it."""
+        warming = self._safety_ready is not None and not self._safety_ready.is_set()
+        timeout = WARMING_TIMEOUT_S if warming else SAFETY_TIMEOUT_S
+        return safe_detect(message, embedder=self._safety_embedder, timeout_s=timeout)
 
     def add_crisis(self, turn: Turn, result: SafetyResult) -> None:
         """Lead with the help for this category; whatever fails, still show help."""

@@ -3,8 +3,7 @@ warm-up and hand-off purge schedule run by the chat router's lifespan.
 
 Built once per app, never at import time. The engine is created on first use (it needs the app's
 secret key, which may be generated on first use too); the warm-up computes the safety examples'
-and the need vocabulary's vectors before the first resident arrives, so the first message is as
-quick (and as safely checked) as any other.
+vectors beside the starting server, so the first message is checked as fully as any other.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ class ChatService:
         self.limiter = RateLimiter(settings.chat_rate_per_minute)
         self._engine: ChatEngine | None = None
         self._lock = threading.Lock()
+        self.warmed = threading.Event()
 
     def safety_embedder(self) -> Any:
         """The app's embedder for the semantic safety check; None for the fake test embedder (its
@@ -63,6 +63,7 @@ class ChatService:
                     codec,
                     handoff_days=self.settings.handoff_retention_days,
                     safety_embedder=self.safety_embedder(),
+                    safety_ready=self.warmed,
                 )
             return self._engine
 
@@ -75,10 +76,10 @@ class ChatService:
             detect("warm up", embedder=self.safety_embedder())
         except Exception:
             log.exception("chat: safety warm-up failed")
-        try:
-            self.search.searcher.understander("warm up")
-        except Exception as exc:  # no index yet: searches say so when asked
-            log.info("chat: understanding not warmed (%s)", exc)
+        finally:
+            self.warmed.set()
+        # The need vocabulary's vectors are the search's to warm (its first search computes them);
+        # doing it here too would compute them twice at start-up, on the same cores.
 
     def purge(self) -> int:
         from navigator.chat.handoff import purge_expired
@@ -115,7 +116,9 @@ async def chat_lifespan(app: Any) -> AsyncIterator[None]:
     """Runs inside the app's own lifespan (store and search already on app.state)."""
     chat = ChatService(app.state.settings, app.state.search, app.state.store)
     app.state.chat = chat
-    await asyncio.to_thread(chat.warm)
+    # Warm up beside the server, not before it: start-up stays quick, and until it is done the
+    # safety check waits for its example vectors rather than timing out (see ChatEngine.check_safety).
+    threading.Thread(target=chat.warm, name="chat-warm-up", daemon=True).start()
     task = asyncio.create_task(_purge_forever(chat))  # purges at start, then hourly
     try:
         yield

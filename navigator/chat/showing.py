@@ -8,6 +8,8 @@ is missing. `results` asks for a place only when it matters, then shows 3–5 op
 
 from __future__ import annotations
 
+import re
+
 from navigator.chat.language import why_unclear
 from navigator.chat.replies import Turn, option_item
 from navigator.chat.searching import (
@@ -22,6 +24,25 @@ from navigator.chat.wording import Wording
 from navigator.search.understand.model import UnderstoodQuery
 
 MODE_WORDS = ("online", "phone", "home_visit", "in_person")
+_CLAUSE = re.compile(r"[.!?;:,]+\s*|\s+(?:and|but)\s+", re.IGNORECASE)
+# Clauses that say who is writing, not what they need: not kept in the conversation state.
+_INTRODUCTION = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening))\b.*"
+    r"|(?:my name is|my names|my name's|i am called|i'm called|im called|call me)\s+"
+    r"[a-z'’-]+(?:\s+[a-z'’-]+)?(?:\s+here)?"
+    r"|thanks?\b.*|thank you\b.*|cheers\b.*)$",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"\S+@\S+|\+?\d[\d\s()-]{7,}\d")
+
+
+def need_words(u: UnderstoodQuery) -> str:
+    """What the state keeps to search with: the cleaned message (place and age already taken out)
+    without greetings, self-introductions ("my name is Sam Jones") or contact details, so a name,
+    an email or a phone number is never carried from one message to the next."""
+    clauses = [c.strip() for c in _CLAUSE.split(_CONTACT.sub(" ", u.text)) if c and c.strip()]
+    keep = [c for c in clauses if not _INTRODUCTION.match(c)]
+    return ", ".join(keep) if keep else u.text
 
 
 class Shower:
@@ -86,7 +107,7 @@ class Shower:
         """Fold what the message says into the state; returns the changes, in words."""
         say = self.wording.say
         if u.needs:
-            state.new_search(u.text, [n.display for n in u.needs], [n.key for n in u.needs])
+            state.new_search(need_words(u), [n.display for n in u.needs], [n.key for n in u.needs])
         changes: list[str] = []
         if u.place is not None:
             state.place, state.place_kind = u.place.label, u.place.kind
@@ -202,7 +223,8 @@ class Shower:
         labels = []
         if not state.free:
             labels.append(say("suggestions.free"))
-        if closer_radius(state.radius_km) is not None and not state.no_place:
+        remote = bool(state.modes) and set(state.modes) <= REMOTE_MODES
+        if closer_radius(state.radius_km) is not None and not state.no_place and not remote:
             labels.append(say("suggestions.closer"))
         if "online" not in state.modes:
             labels.append(say("suggestions.online"))

@@ -54,6 +54,9 @@ class ChatState:
         self.text = text[:MAX_TEXT_CHARS]
         self.needs, self.need_keys = needs[:MAX_LABELS], keys[:MAX_LABELS]
         self.shown, self.radius_km = [], None
+        # A new need is a new search: only the place carries over. ("It's for my daughter, she's 13"
+        # said about food banks must not filter debt advice to 13-year-olds.)
+        self.age, self.who = None, None
         self.clear_filters()
 
     def to_dict(self) -> dict[str, Any]:
