@@ -82,6 +82,8 @@ def test_over_the_size_limit_is_refused_while_streaming(
     as_json = upload(client, [("big.json", big)], headers=JSON)
     assert as_json.status_code == 413 and "NAVIGATOR_MAX_UPLOAD_BYTES" in as_json.json()["detail"]
     assert services(curator_settings) == 3  # what was there before is untouched
+    declared = upload(client, [("bigger.json", b"[" + b" " * 1_500_000 + b"]")])  # refused by Content-Length
+    assert declared.status_code == 413 and "larger than the limit" in error_text(declared)
     root = staging.uploads_root(curator_settings)
     assert [p.name for p in root.iterdir() if not (p / "meta.json").exists()] == []
 

@@ -241,3 +241,27 @@ def test_address_rules() -> None:
 def test_the_real_resolver_is_used_by_default() -> None:
     with SafeHttp(HttpPolicy()) as client, pytest.raises(FetchRefused, match=r"localhost .*loopback"):
         client.get_json("https://localhost/services")
+
+
+def test_the_connected_address_is_checked_again_after_connecting(
+    server: FeedServer, certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Belt and braces behind the pinning: the peer of the open connection is checked too."""
+    import navigator.curation.safe_http as guard
+
+    server.routes["/services"] = lambda p, q: json_reply([])
+    calls: list[str] = []
+    real = guard.address_problem
+
+    def second_opinion(
+        address: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool = False
+    ) -> str | None:
+        calls.append(str(address))
+        return (
+            "a loopback address (seen after connecting)" if len(calls) > 1 else real(address, allow_loopback)
+        )
+
+    monkeypatch.setattr(guard, "address_problem", second_opinion)
+    with loopback_client(certificate) as client, pytest.raises(FetchRefused, match="seen after connecting"):
+        client.get_json(server.base + "/services")
+    assert calls == ["127.0.0.1", "127.0.0.1"]  # before connecting (resolved) and after (the socket's peer)

@@ -88,14 +88,27 @@ class Job:
 Work = Callable[[Job], str | None]  # does the work, returns the result URL
 
 
+def new_job_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class JobRunner:
     def __init__(self) -> None:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="curator-job")
 
-    def submit(self, kind: str, owner: str, title: str, work: Work, back_url: str | None = None) -> Job:
-        job = Job(secrets.token_urlsafe(12), kind, owner, title, back_url=back_url)
+    def submit(
+        self,
+        kind: str,
+        owner: str,
+        title: str,
+        work: Work,
+        back_url: str | None = None,
+        job_id: str | None = None,
+    ) -> Job:
+        """Queue `work`. Pass `job_id` (from `new_job_id`) when its id must be recorded before it runs."""
+        job = Job(job_id or new_job_id(), kind, owner, title, back_url=back_url)
         with self._lock:
             self._forget_old()
             self._jobs[job.id] = job

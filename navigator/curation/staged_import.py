@@ -247,6 +247,11 @@ def check_can_apply(staged: Staged) -> None:
         raise JobFailed("This upload was cancelled; upload the files again to import them.")
     if staged.expired:
         raise JobFailed(expired_message())
+    if staged.status == "failed":
+        raise JobFailed(
+            "Applying or previewing this upload failed part-way. Check the import history to see what "
+            "was imported, then upload the files again."
+        )
     if staged.status != "previewed":
         raise JobFailed("This upload has no finished preview yet; wait for the preview, then apply it.")
 
@@ -264,7 +269,7 @@ def already_applied_message(staged: Staged) -> str:
     return "This upload is already being applied; it will not be imported twice."
 
 
-def cancel(settings: Settings, staged: Staged) -> None:
+def cancel(settings: Settings, staged: Staged, store: Store | None = None) -> None:
     """Delete the staged files; keep a small meta.json so a late Apply is told it was cancelled."""
     root = staging.uploads_root(settings)
     if staged.status in ("applying", "applied"):
@@ -273,3 +278,6 @@ def cancel(settings: Settings, staged: Staged) -> None:
     staging.save(root, staged)
     staging.drop_files(root, staged)
     (staged.folder(root) / "preview.json").unlink(missing_ok=True)
+    if store is not None and staged.feed_sync_id is not None:
+        with store.write() as session:
+            fq.update_sync(session, staged.feed_sync_id, status="cancelled")

@@ -27,7 +27,7 @@ from navigator.auth.users import CurrentUser
 from navigator.config import Settings
 from navigator.curation import staged_import as si
 from navigator.curation import staging
-from navigator.curation.jobs import Job, JobFailed, JobRunner
+from navigator.curation.jobs import Job, JobFailed, JobRunner, new_job_id
 from navigator.curation.report_view import report_from_dict
 from navigator.curation.staging import Staged
 from navigator.curation.unzip import ZipLimits
@@ -136,10 +136,10 @@ def _start_preview(jobs: JobRunner, store: Store, settings: Settings, staged: St
             raise
         return f"/curator/import/{staged.id}"
 
-    job = jobs.submit("preview", staged.owner, title, work, back_url="/curator/import")
-    staged.extra["job_id"] = job.id
+    job_id = new_job_id()
+    staged.extra["job_id"] = job_id  # recorded before the job can start saving this file too
     staging.save(root, staged)
-    return job
+    return jobs.submit("preview", staged.owner, title, work, back_url="/curator/import", job_id=job_id)
 
 
 def _job_started(request: Request, job: Job) -> Response:
@@ -285,25 +285,33 @@ def apply(
             return f"/curator/import/{staged.id}?changed=1"
         return f"/curator/imports/{result.batch_id}?applied=1"
 
-    job = jobs.submit(
-        "apply", user.email, f"Import into '{staged.source}'", work, back_url=f"/curator/import/{staged.id}"
-    )
-    staged.extra["job_id"] = job.id
+    job_id = new_job_id()
+    staged.extra["job_id"] = job_id  # recorded before the job can start saving this file too
     staging.save(staging.uploads_root(settings), staged)
+    job = jobs.submit(
+        "apply",
+        user.email,
+        f"Import into '{staged.source}'",
+        work,
+        back_url=f"/curator/import/{staged.id}",
+        job_id=job_id,
+    )
     return _job_started(request, job)
 
 
 @router.post(
     "/curator/import/{staged_id}/cancel", summary="Cancel an upload and delete its files", status_code=303
 )
-def cancel(request: Request, staged_id: str, user: CuratorDep, settings: SettingsDep) -> Response:
+def cancel(
+    request: Request, staged_id: str, user: CuratorDep, store: StoreDep, settings: SettingsDep
+) -> Response:
     staged = visible_staged(request, staged_id, user)
     if staged is None:
         return message_page(
             request, user, 404, "Upload not found", GONE, [("/curator/import", "Upload files")]
         )
     try:
-        si.cancel(settings, staged)
+        si.cancel(settings, staged, store)
     except JobFailed as exc:
         return message_page(
             request, user, 409, "Not cancelled", str(exc), [("/curator/imports", "Import history")]
