@@ -96,7 +96,9 @@ def test_about_someone_else_changes_the_wording_not_the_help() -> None:
     result = safe_detect("my friend said she wants to die")
     assert (result.category, result.subject) == ("suicide", "other")
     reply = crisis_response(result)
-    assert reply is not None and "them" in reply.text
+    assert reply is not None and "them" in reply.text and "worried about" in reply.heading
+    own = crisis_response(safe_detect("I want to die"))
+    assert own is not None and own.heading != reply.heading
 
 
 def test_two_categories_merge_help_without_repeating_a_number() -> None:

@@ -51,6 +51,7 @@ class CrisisReply:
 class _Category:
     heading: str
     text: str
+    heading_other: str
     text_other: str
     resources: tuple[Resource, ...]
 
@@ -74,8 +75,9 @@ class CrisisResources:
                     continue  # one button per number even when two categories list it
                 seen.add((r.label, r.href))
                 chosen.append(r)
-        text = spec.text_other if audience == "other" else spec.text
-        return CrisisReply(key, spec.heading, text, tuple(chosen), self.carry_on)
+        if audience == "other":
+            return CrisisReply(key, spec.heading_other, spec.text_other, tuple(chosen), self.carry_on)
+        return CrisisReply(key, spec.heading, spec.text, tuple(chosen), self.carry_on)
 
 
 def crisis_response(result: SafetyResult, resources: CrisisResources | None = None) -> CrisisReply | None:
@@ -117,13 +119,14 @@ def build_crisis_resources(data: dict[str, Any], where: str) -> CrisisResources:
         if not isinstance(spec, dict):
             raise SafetyConfigError(f"{place} must be a table.")
         heading, text = _text(spec, "heading", place), _text(spec, "text", place)
-        text_other = spec.get("text_other", text)
+        text_other = str(spec.get("text_other", text))
+        heading_other = str(spec.get("heading_other", heading))
         resources = tuple(
             _resource(r, f"{place} resource #{i + 1}") for i, r in enumerate(spec.get("resources", []))
         )
         if not resources:
             raise SafetyConfigError(f"{place} has no [[categories.{name}.resources]]; add at least one.")
-        categories[name] = _Category(heading, text, str(text_other), resources)
+        categories[name] = _Category(heading, text, heading_other, text_other, resources)
     carry_on = data.get("defaults", {}).get("carry_on", "")
     if not isinstance(carry_on, str) or not carry_on.strip():
         raise SafetyConfigError(f'{where}: [defaults] needs carry_on = "..." (the offer to carry on).')
