@@ -42,7 +42,9 @@ def _always_stale(settings: Any, store: Any) -> Any:
 
 
 @pytest.fixture
-def client(settings: Settings, rebuilds: list[str]) -> Iterator[TestClient]:
+def client(tmp_path: Path, rebuilds: list[str]) -> Iterator[TestClient]:
+    # The fake embedder: nothing here needs meaning, and the real model would load in the background.
+    settings = Settings(data_dir=tmp_path / "data", embedding_backend="fake")
     store = Store.open(settings)
     import_paths(store, [FIX / "council.csv"], settings=settings, source="council")
     import_paths(store, [FIX / "partner.csv"], settings=settings, source="partner")
