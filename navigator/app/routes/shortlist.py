@@ -20,6 +20,7 @@ from navigator.navigator_app import links
 from navigator.navigator_app import shortlist as sl
 from navigator.navigator_app.display import date_text
 from navigator.navigator_app.listing import Entry, summaries
+from navigator.navigator_app.offers import need_label
 from navigator.navigator_app.sharing import mailto_href, qr_svg, share_text, sms_href
 from navigator.navigator_app.web import (
     error_page,
@@ -79,7 +80,12 @@ async def shortlist_page(request: Request, store: StoreDep, user: OptionalUserDe
     return render(
         request,
         "pages/shortlist.html",
-        {"page_title": "Shortlist", "entries": entries, "notice": notice},
+        {
+            "page_title": "Shortlist",
+            "entries": entries,
+            "notice": notice,
+            "need_labels": {e.need: need_label(e.need) for e in entries if e.need},
+        },
         shortlist=shortlist,
     )
 
