@@ -234,3 +234,12 @@ def test_disabled_user_is_signed_out_at_once(client: TestClient) -> None:
     disable_user(store_of(client), "cara.curator@example.org")
     assert client.get("/api/me").status_code == 401
     assert post_sign_in(client, "cara.curator@example.org", DEFAULT_PASSWORD).status_code == 401
+
+
+def test_create_app_installs_the_friendly_refusal_pages(settings: Settings) -> None:
+    app = create_app(settings)
+    if not getattr(app.state, "auth_installed", False):
+        pytest.xfail("create_app does not call navigator.auth.install.install_auth(app, settings) yet")
+    with TestClient(app, base_url="https://testserver") as client:
+        page = client.get("/account", headers=HTML)
+    assert page.status_code == 401 and "Sign in to continue" in page.text
