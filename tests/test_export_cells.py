@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from navigator.config import Settings
-from navigator.export.cells import needs_neutralising, neutralise, restore
 from navigator.export.run import export
 from navigator.ingest.pipeline import import_paths
 from navigator.store import models as m
 from navigator.store.db import Store
+from navigator.util.cells import needs_neutralising, neutralise, restore
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export" / "formulas.csv"
 
@@ -128,11 +128,6 @@ def test_csv_round_trip_restores_phone_numbers(
     assert back["F-002"] == original[1]["F-002"]
 
 
-@pytest.mark.xfail(
-    reason="navigator/ingest/readers/spreadsheet.py keeps the OWASP quote: CSV cells should go through "
-    "navigator.export.cells.restore when read (see the export report)",
-    strict=True,
-)
 def test_csv_round_trip_restores_neutralised_text(
     original: tuple[Store, dict[str, Any]], tmp_path: Path
 ) -> None:

@@ -47,19 +47,7 @@ MINTED_IDS = {
 LOSSES: dict[str, dict[str, str]] = {
     "oruk-json": MINTED_IDS
     | {".extras.oruk_version": "our ORUK reader records which ORUK version it read as an extra"},
-    "hsds-csv": MINTED_IDS
-    | {
-        field: "the HSDS CSV reader does not map Navigator's is_free / delivery_modes / hide_exact_address "
-        "columns yet: it keeps them as extras (reader change proposed; see test_hsds_keeps_navigator_flags)"
-        for field in (
-            ".is_free",
-            ".delivery_modes",
-            ".hide_exact_address",
-            ".extras.is_free",
-            ".extras.delivery_modes",
-            ".extras.hide_exact_address",
-        )
-    },
+    "hsds-csv": MINTED_IDS,
     "spreadsheet": {},  # the sample directory is a template sheet: everything comes back
     "spreadsheet-xlsx": {},
 }
@@ -177,11 +165,6 @@ def test_oruk_json_round_trip_of_a_richer_oruk_source(tmp_path: Path) -> None:
     assert any(r["contacts"] for r in after.values()) and any(r["cost_options"] for r in after.values())
 
 
-@pytest.mark.xfail(
-    reason="navigator/ingest/readers/hsds_csv.py does not map the is_free, delivery_modes and "
-    "hide_exact_address columns of services.csv (they land in extras); see the export report",
-    strict=True,
-)
 def test_hsds_keeps_navigator_flags(
     original: tuple[Store, dict[str, dict[str, Any]]], trips: dict[str, Any]
 ) -> None:

@@ -23,6 +23,8 @@ PROTECTED_PREFIXES: tuple[str, ...] = (
     "/api/records",
     "/inbox",
     "/api/inbox",
+    "/exports",
+    "/api/curator/exports",
 )
 
 ROLE_MARK = "navigator_roles"  # attribute on role-dependency callables: the roles they allow

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from navigator.export.cells import neutralise
+from navigator.util.cells import neutralise
 from navigator.export.files import atomic_file
 from navigator.export.opening_times import render
 from navigator.ingest import record as rec

@@ -29,6 +29,10 @@ _SERVICE_FIELDS = {
     **{f: f for f in ("accreditations", "alert", "assured_date", "last_modified", "minimum_age")},
     **{f: f for f in ("maximum_age", "eligibility_description")},
     "fees_description": "fees",
+    # Navigator's own additions, written by its HSDS export so a refuge stays hidden on re-import.
+    "hide_exact_address": "hide_exact_address",
+    "is_free": "free",
+    "delivery_modes": "delivery",
 }
 _JOIN_COLUMNS = frozenset({"organization_id", "program_id"})
 _WEEK = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]

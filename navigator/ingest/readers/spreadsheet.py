@@ -43,6 +43,7 @@ from navigator.ingest.readers.tabular import (
     read_grids,
     to_table,
 )
+from navigator.util.cells import restore
 
 SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm")
 _REMOTE = frozenset({"online", "virtual", "zoom", "remote", "telephone", "phone", "by phone"})
@@ -177,6 +178,7 @@ class _Lookup:
             return None
         table = to_table(grid, at)
         result.warnings.extend(table.warnings + table.bad_rows)
+        table.rows = [_restored(row) for row in table.rows]
         lookup = cls(table, ColumnMap.build(table.header, aliases))
         for row in table.rows:
             lookup.by_name.setdefault(_key(lookup.cmap.get(row.cells, "name")), row)
@@ -187,6 +189,12 @@ class _Lookup:
 
     def extras(self, row: Row) -> dict[str, str]:
         return {self.table.header[i]: row.cells[i].strip() for i in self.cmap.unknown if row.cells[i].strip()}
+
+
+def _restored(row: Row) -> Row:
+    """Undo the OWASP CSV-injection quote ("'=SUM(...)" → "=SUM(...)") that exports add, so a
+    spreadsheet exported by Navigator imports back exactly (XLSX cells carry no such quote)."""
+    return Row(row.line, [restore(cell) for cell in row.cells])
 
 
 def _key(name: str) -> str:
@@ -224,7 +232,7 @@ class _Rows:
             self.result.warnings.append(ReadProblem(t.name, f"line {t.header_line}", why))
         first: dict[str, int] = {}
         examples: list[int] = []
-        for row in t.rows:
+        for row in map(_restored, t.rows):
             where = t.locator(row)
             sid = cmap.get(row.cells, "service_id")
             if derive:
