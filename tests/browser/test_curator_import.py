@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser.conftest import (
     NARROW,
     REPO,
@@ -269,6 +268,7 @@ def test_miami_package_through_the_browser(
         stage = page.locator("[data-job-stage]").inner_text()
         assert stage in ("Checking records", "Saving listings", "Looking for possible duplicates"), stage
         screenshot(page, "curator-import-miami-progress")
+        assert_accessible(page, "job progress page while importing")
         page.wait_for_url(f"{url}/curator/import/**", timeout=900_000)
         thread.join(900)
         assert cli["counts"]["read"] == 4089
