@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser.conftest import (
+
+from .conftest import (
     NARROW,
     REPO,
     TABLET_LANDSCAPE,
