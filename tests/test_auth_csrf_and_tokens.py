@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Annotated
 
 import pytest
 from bs4 import BeautifulSoup
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
 from navigator.app.factory import create_app
-from navigator.auth.csrf import CsrfDep, csrf_input, csrf_token
-from navigator.auth.deps import AdminDep, CuratorDep, OptionalUserDep
+from navigator.auth.csrf import CsrfDep, csrf_input, csrf_token, token_matches
+from navigator.auth.deps import AdminDep, CuratorDep, CurrentUser, OptionalUserDep, require_role
 from navigator.auth.testing import auth_client, csrf_from, make_user, sign_in
 from navigator.auth.tokens import create_token
 from navigator.auth.users import utcnow
@@ -22,6 +23,8 @@ from navigator.config import Settings
 from navigator.store.models_accounts import ApiToken
 
 HTML = {"accept": "text/html"}
+# As a streaming upload route would declare it: the handler checks the CSRF token itself.
+CuratorUploadDep = Annotated[CurrentUser, Depends(require_role("curator", "admin", csrf=False))]
 
 
 def _router() -> APIRouter:
@@ -143,3 +146,34 @@ def test_token_use_is_recorded_but_the_token_is_not(client: TestClient) -> None:
         row = s.get(ApiToken, info.id)
         assert row.last_used_at is not None and row.prefix == raw[:12]
         assert raw not in (row.token_hash, row.prefix, row.name)
+
+
+def test_streaming_handlers_can_check_the_token_themselves(settings: Settings) -> None:
+    router = APIRouter()
+
+    @router.post("/api/curator/test-stream")
+    async def stream(request: Request, user: CuratorUploadDep) -> dict[str, object]:
+        size = 0
+        async for chunk in request.stream():  # the body is still unread: the dependency left it alone
+            size += len(chunk)
+        return {"size": size, "token_ok": token_matches(request, request.headers.get("x-csrf-token"))}
+
+    app = create_app(settings)
+    app.include_router(router)
+    with auth_client(app) as client:
+        make_user(client, "curator", "cat@example.org")
+        sign_in(client, "cat@example.org")
+        body = b"x" * 5000
+        files = {"upload": ("a.csv", body, "text/csv")}
+        unchecked = client.post("/api/curator/test-stream", files=files).json()
+        assert unchecked["token_ok"] is False and unchecked["size"] > 5000
+        token = csrf_from(client, "/account")
+        checked = client.post("/api/curator/test-stream", files=files, headers={"X-CSRF-Token": token}).json()
+        assert checked["token_ok"] is True
+        assert roles_required_of(app, "/api/curator/test-stream") == frozenset({"curator", "admin"})
+
+
+def roles_required_of(app, path: str):  # type: ignore[no-untyped-def]
+    from navigator.auth.protected import iter_routes, roles_required
+
+    return next(roles_required(r.dependant) for r in iter_routes(app) if r.path == path)

@@ -90,8 +90,11 @@ def _describe(roles: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def require_role(*roles: str) -> Callable[..., Awaitable[CurrentUser]]:
-    """A dependency that lets in only these roles (and checks CSRF on cookie writes)."""
+def require_role(*roles: str, csrf: bool = True) -> Callable[..., Awaitable[CurrentUser]]:
+    """A dependency that lets in only these roles and checks CSRF on cookie-authenticated writes.
+
+    `csrf=False` is only for a handler that checks the token itself before acting — a streaming
+    upload, where reading the form here would consume the body (use `csrf.token_matches`)."""
     unknown = [r for r in roles if r not in ROLES]
     if not roles or unknown:
         raise ValueError(f"require_role needs roles from {ROLES}, got {roles}")
@@ -109,7 +112,7 @@ def require_role(*roles: str) -> Callable[..., Awaitable[CurrentUser]]:
                 f"this needs {_describe(allowed)}.",
                 allowed,
             )
-        if user.via == "session":
+        if csrf and user.via == "session":
             await check_csrf(request)
         return user
 
