@@ -68,6 +68,12 @@ def _sign_in(page: Any, url: str, email: str, next_path: str) -> None:
     page.wait_for_url(f"{url}{next_path}")
 
 
+# what sticks out of the viewport (for the failure message)
+_WIDE_ELEMENTS = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll'))
+  .slice(0, 6).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def _check(page: Any, label: str, name: str) -> None:
     """axe, then screenshots at both tablet sizes and no sideways scroll at 320 px."""
     assert_accessible(page, label)
@@ -76,7 +82,8 @@ def _check(page: Any, label: str, name: str) -> None:
         assert not has_horizontal_scroll(page), f"{label} scrolls sideways at {size}"
         screenshot(page, f"review-{name}-{suffix}")
     page.set_viewport_size(NARROW)
-    assert not has_horizontal_scroll(page), f"{label} scrolls sideways at 320 px"
+    wide = page.evaluate(_WIDE_ELEMENTS)
+    assert not has_horizontal_scroll(page), f"{label} scrolls sideways at 320 px: {wide}"
     page.set_viewport_size(TABLET_PORTRAIT)
 
 
