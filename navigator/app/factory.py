@@ -83,8 +83,10 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
 
     from navigator.app.security import install_security_headers
     from navigator.app.templating import STATIC_DIR
+    from navigator.auth.install import install_auth
 
     install_security_headers(app, settings)
+    install_auth(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for name in ROUTERS:
         try:

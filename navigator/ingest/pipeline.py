@@ -26,6 +26,7 @@ from navigator.ingest.validate import validate
 from navigator.store import models as m
 from navigator.store.db import Store
 from navigator.store.duplicates import judged_pairs, load_dedupe_entries, save_pairs
+from navigator.store.review_queries import kept_message
 from navigator.store.writer import ListingWriter, bump_generation
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -82,6 +83,12 @@ def import_paths(
             unflushed: list[m.Service] = []
             for done, item in enumerate(accepted, 1):
                 result = writer.upsert(item.record)
+                for name in result.kept:
+                    message = kept_message(name)
+                    warning = rpt.Warning_(
+                        item.raw.file, item.raw.locator, message, name, item.record.source_id
+                    )
+                    report.warnings.append(warning)
                 setattr(report, result.outcome, getattr(report, result.outcome) + 1)
                 if result.service is not None:
                     unflushed.append(result.service)
