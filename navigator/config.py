@@ -203,6 +203,21 @@ class Settings(BaseSettings):
         ),
     )
 
+    search_default_radius_km: float = Field(
+        default=16.0, description="How far from a place named in a search text counts as near it (km)."
+    )
+    search_distance_weight: float = Field(
+        default=0.15, description="Rank lift for a venue near the place asked about (0 turns it off)."
+    )
+    search_stale_weight: float = Field(
+        default=0.03, description="Rank penalty for a listing not verified within STALE_AFTER_DAYS."
+    )
+    search_semantic_reasons: int = Field(
+        default=0,
+        description="How many top results get their best-matching sentence found by meaning (costs time); "
+        "the rest by shared words.",
+    )
+
     @field_validator("chat_allowed_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:
