@@ -14,8 +14,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
 
+from navigator.app.templating import templates
 from navigator.config import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -78,6 +80,22 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
         ]
         text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         return JSONResponse(status_code=422, content={"detail": text, "problems": problems})
+
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, exc: OperationalError) -> Response:
+        # SQLite has one writer: while a long import holds it, another write waits for the busy
+        # timeout and then fails. Say "busy, try again" rather than a bare 500.
+        if "locked" not in str(exc.orig).lower() and "busy" not in str(exc.orig).lower():
+            raise exc
+        log.warning("store busy: %s %s", request.method, request.url.path)
+        message = "The directory is busy saving an import. Please try again in a minute."
+        headers = {"Retry-After": "30"}
+        if "text/html" in request.headers.get("accept", ""):
+            context = {"page_title": "Busy for a moment", "message": message}
+            page = templates().TemplateResponse(request, "pages/error.html", context, status_code=503)
+            page.headers.update(headers)
+            return page
+        return JSONResponse(status_code=503, content={"detail": message}, headers=headers)
 
     from fastapi.staticfiles import StaticFiles
 
