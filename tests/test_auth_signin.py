@@ -238,8 +238,7 @@ def test_disabled_user_is_signed_out_at_once(client: TestClient) -> None:
 
 def test_create_app_installs_the_friendly_refusal_pages(settings: Settings) -> None:
     app = create_app(settings)
-    if not getattr(app.state, "auth_installed", False):
-        pytest.xfail("create_app does not call navigator.auth.install.install_auth(app, settings) yet")
+    assert app.state.auth_installed, "create_app must call navigator.auth.install.install_auth"
     with TestClient(app, base_url="https://testserver") as client:
         page = client.get("/account", headers=HTML)
     assert page.status_code == 401 and "Sign in to continue" in page.text
