@@ -74,13 +74,17 @@ def start_server(app: Any, port: int | None = None) -> LiveServer:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # A static file answers as soon as the server is up, without loading any model; the deadline
+    # is generous because a loaded 2-core CI machine can take a while to start the app.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
+        if not thread.is_alive():
+            raise RuntimeError(f"test server on {url} stopped while starting")
         try:
-            httpx.get(url + "/api/search?q=ping", timeout=2)
+            httpx.get(url + "/static/css/app.css", timeout=5)
             break
         except httpx.HTTPError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     else:
         raise RuntimeError(f"test server did not start on {url}")
     return LiveServer(url, getattr(app.state, "settings", None), thread, server)
