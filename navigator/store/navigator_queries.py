@@ -82,41 +82,67 @@ class CardExtra:
 
 
 def card_extras(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], CardExtra]:
-    """(source, published id) → cost, ages and opening times for one page of results: three
-    queries whatever the page size."""
-    pairs = list(dict.fromkeys(keys))[:MAX_BATCH]
+    """(source, published id) → cost, ages and opening times for one page of results: three small
+    column queries on indexed keys (no ORM entities, no record_json), whatever the page size."""
+    pairs = set(list(dict.fromkeys(keys))[:MAX_BATCH])
     if not pairs:
         return {}
-    rows = session.scalars(
-        select(m.Service)
-        .options(selectinload(m.Service.cost_options), selectinload(m.Service.schedules))
-        .where(tuple_(m.Service.source, m.Service.source_id).in_(pairs))
-    )
-    out: dict[tuple[str, str], CardExtra] = {}
-    for s in rows:
-        costs = tuple(
-            " ".join(p for p in (c.option, _amount(c.amount), c.amount_description) if p)
-            for c in s.cost_options
+    S = m.Service
+    rows = [
+        r
+        for r in session.execute(
+            select(
+                S.id, S.source, S.source_id, S.is_free, S.fees, S.delivery_modes, S.minimum_age, S.maximum_age
+            ).where(S.source_id.in_({sid for _, sid in pairs}))
         )
-        out[(s.source, s.source_id)] = CardExtra(
-            s.is_free,
-            s.fees,
-            tuple(c for c in costs if c),
-            tuple(s.delivery_modes or ()),
-            s.minimum_age,
-            s.maximum_age,
-            tuple(
-                {
-                    "byday": [d for d in (x.byday or "").split(",") if d.strip()],
-                    "opens_at": x.opens_at,
-                    "closes_at": x.closes_at,
-                    "description": x.description,
-                    "freq": x.freq,
-                }
-                for x in s.schedules
-            ),
+        if (r.source, r.source_id) in pairs
+    ]
+    pks = [r.id for r in rows]
+    costs: dict[int, list[str]] = {}
+    for c in session.execute(
+        select(
+            m.CostOption.service_id, m.CostOption.option, m.CostOption.amount, m.CostOption.amount_description
         )
-    return out
+        .where(m.CostOption.service_id.in_(pks))
+        .order_by(m.CostOption.id)
+    ):
+        text = " ".join(p for p in (c.option, _amount(c.amount), c.amount_description) if p)
+        if text:
+            costs.setdefault(c.service_id, []).append(text)
+    schedules: dict[int, list[dict[str, Any]]] = {}
+    for x in session.execute(
+        select(
+            m.Schedule.service_id,
+            m.Schedule.byday,
+            m.Schedule.opens_at,
+            m.Schedule.closes_at,
+            m.Schedule.description,
+            m.Schedule.freq,
+        )
+        .where(m.Schedule.service_id.in_(pks))
+        .order_by(m.Schedule.id)
+    ):
+        schedules.setdefault(x.service_id, []).append(
+            {
+                "byday": [d for d in (x.byday or "").split(",") if d.strip()],
+                "opens_at": x.opens_at,
+                "closes_at": x.closes_at,
+                "description": x.description,
+                "freq": x.freq,
+            }
+        )
+    return {
+        (r.source, r.source_id): CardExtra(
+            r.is_free,
+            r.fees,
+            tuple(costs.get(r.id, ())),
+            tuple(r.delivery_modes or ()),
+            r.minimum_age,
+            r.maximum_age,
+            tuple(schedules.get(r.id, ())),
+        )
+        for r in rows
+    }
 
 
 def _amount(value: float | None) -> str | None:

@@ -45,7 +45,9 @@ async def search_page(
         request,
         "pages/search.html",
         {
-            "page_title": "Search" if page.results is None else f"Results for {page.form.q or 'your search'}",
+            "page_title": "Search"
+            if page.results is None
+            else f"Results: {_short(page.form.q) or 'your search'}",
             "page": page,
             "form": page.form,
             "days": DAYS,
@@ -56,6 +58,10 @@ async def search_page(
         status_code=page.status_code,
         shortlist=shortlist,
     )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _load(store: StoreDep, listing_id: str) -> list[Service]:
