@@ -174,9 +174,12 @@
 
   function render(reply) {
     if (reply.conversation !== undefined && reply.conversation !== null) conversation = reply.conversation;
+    var before = log.lastElementChild;
     (reply.messages || []).forEach(function (m) { showMessage(m, reply); });
     showSuggestions(reply.suggestions);
-    log.scrollTop = log.scrollHeight;
+    // Show the reply from its start (a long list is read from the top), not the end of the page.
+    var first = before ? before.nextElementSibling : log.firstElementChild;
+    if (first && !handoffEl.childNodes.length) first.scrollIntoView({ block: "start" });
   }
 
   function showError(text) {
@@ -237,6 +240,7 @@
   function closeHandoff() {
     handoffEl.textContent = "";
     handoffEl.hidden = true;
+    body.classList.remove("chat--handoff");
   }
 
   function field(wrapper, id, labelText, control, hintText) {
@@ -383,6 +387,7 @@
     });
     handoffEl.appendChild(box);
     handoffEl.hidden = false;
+    body.classList.add("chat--handoff");
     heading.focus();
   }
 
