@@ -40,8 +40,11 @@ def need_words(u: UnderstoodQuery) -> str:
     """What the state keeps to search with: the cleaned message (place and age already taken out)
     without greetings, self-introductions ("my name is Sam Jones") or contact details, so a name,
     an email or a phone number is never carried from one message to the next."""
-    clauses = [c.strip() for c in _CLAUSE.split(_CONTACT.sub(" ", u.text)) if c and c.strip()]
+    text = _CONTACT.sub(" ", u.text)
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
     keep = [c for c in clauses if not _INTRODUCTION.match(c)]
+    if len(keep) == len(clauses) and text == u.text:
+        return u.text  # as understood: the search then reuses this message's understanding and vector
     return ", ".join(keep) if keep else u.text
 
 

@@ -178,12 +178,13 @@
     window.location.replace(exitUrl);
   }
 
-  function escapePressed() {
+  function escapePressed(inWidget) {
     var now = Date.now();
     escapes = escapes.filter(function (t) { return now - t < ESCAPE_WINDOW_MS; });
     escapes.push(now);
     if (escapes.length >= 3) return quickExit();
-    if (isOpen && escapes.length === 1) close(true);
+    // One Escape in the panel (or on its button) closes it; one on the host page is the host's.
+    if (isOpen && escapes.length === 1 && inWidget) close(true);
   }
 
   launcher.addEventListener("click", function () {
@@ -192,7 +193,7 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") escapePressed();
+    if (event.key === "Escape") escapePressed(root.activeElement === launcher);
   }, true);
 
   window.addEventListener("message", function (event) {
@@ -207,7 +208,7 @@
     } else if (data.type === "navigator:exit") {
       quickExit();
     } else if (data.type === "navigator:escape") {
-      escapePressed();
+      escapePressed(true);
     }
   });
 
