@@ -153,3 +153,15 @@ def test_formatters() -> None:
     assert date_text("2026-01-10") == "10 January 2026" and date_text("junk") is None
     assert is_stale(None, 365) and not is_stale(date(2026, 1, 1), 365, today=date(2026, 6, 1))
     assert is_stale(date(2024, 1, 1), 365, today=date(2026, 6, 1))
+
+
+def test_summary_lists_each_opening_time_once() -> None:
+    from navigator.navigator_app.listing import summary
+    from navigator.store import models as m
+
+    service = m.Service(name="Club", source="t", source_id="T-1", status="active", delivery_modes=[])
+    service.schedules = [
+        m.Schedule(byday="MO", opens_at="14:00", closes_at="16:00"),
+        m.Schedule(byday="MO", opens_at="14:00", closes_at="16:00", description="Mondays 2 till 4"),
+    ]
+    assert summary("T-1", service).when == "Mondays 14:00–16:00"

@@ -175,7 +175,7 @@ def where_line(service: m.Service) -> str | None:
 def summary(listing_id: str, service: m.Service) -> Summary:
     schedules = _schedule_dicts(service)
     # On paper or a phone days later, the regular times read better than "next open Monday".
-    lines = [x for x in map(schedule_line, schedules) if x]
+    lines = list(dict.fromkeys(x for x in map(schedule_line, schedules) if x))
     opening = next_opening(schedules)
     when = "; ".join(lines[:2]) if lines else (f"Next open {opening}" if opening else None)
     return Summary(
