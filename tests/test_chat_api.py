@@ -287,3 +287,13 @@ def test_panel_assets(client: TestClient, name: str) -> None:
     assert client.get(f"/widget/{name}").status_code == 200
     assert client.get("/widget/demo-host.html").status_code == 404
     assert client.get("/widget/..%2Fwidget.js").status_code == 404
+
+
+def test_without_a_search_index_safety_still_works_and_search_says_so(tmp_path: Path) -> None:
+    with make_client(tmp_path / "empty") as empty:
+        searched = chat(empty, "food bank in Hythe")
+        assert searched.status_code == 200
+        assert searched.json()["messages"][-1]["kind"] == "error"
+        assert "can't search the directory just now" in searched.json()["messages"][-1]["text"]
+        crisis = chat(empty, "i want to end my life")
+        assert crisis.json()["safety"]["category"] == "suicide"
