@@ -176,10 +176,7 @@ class ChatEngine:
         self.add_crisis(turn, result)
         # Keep what they were looking for, so "carry on" can continue; show no list now.
         try:
-            understood = self.show.understand(message)
-            if understood.needs:
-                keys = [n.key for n in understood.needs]
-                state.new_search(understood.text, [n.display for n in understood.needs], keys)
+            self.show.apply(state, self.show.understand(message))  # need, place, age...: kept, not shown
         except Exception:  # understanding is a nicety here; the help above is what matters
             log.warning("chat: could not read the need in a message that signalled risk")
         state.step = "paused"
