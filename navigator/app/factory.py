@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from navigator.app.templating import templates
 from navigator.config import Settings, load_settings
@@ -80,6 +82,25 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
         ]
         text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         return JSONResponse(status_code=422, content={"detail": text, "problems": problems})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # People following a dead link get a page that helps them on, not a JSON body.
+        wants_html = "text/html" in request.headers.get("accept", "")
+        if not wants_html or exc.status_code not in (404, 405, 410):
+            return await http_exception_handler(request, exc)
+        message = (
+            exc.detail
+            if exc.status_code != 404 or exc.detail != "Not Found"
+            else ("There is no page at this address. It may have moved, or the link may be mistyped.")
+        )
+        context = {
+            "page_title": "Page not found" if exc.status_code == 404 else "Not available",
+            "message": message,
+        }
+        return templates().TemplateResponse(
+            request, "pages/error.html", context, status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(OperationalError)
     async def _busy(request: Request, exc: OperationalError) -> Response:
