@@ -124,7 +124,9 @@ class SearchService:
         if self._searcher is None:
             self._load(stamp)  # nothing to serve meanwhile: load in this request
             return
-        self._loading = threading.Thread(target=self._load, args=(stamp,), name="index-reload", daemon=True)
+        # Not a daemon: exiting mid-load would tear down native libraries (ONNX Runtime, FAISS) under a
+        # running thread and abort the process; exit waits for the load to finish instead.
+        self._loading = threading.Thread(target=self._load, args=(stamp,), name="index-reload", daemon=False)
         self._loading.start()
 
     def wait_for_reload(self, timeout: float = 30.0) -> None:
