@@ -111,3 +111,60 @@ def build_real_bundle(embedder: Embedder, table: OutcodeTable) -> IndexBundle:
 
 def load_dev() -> list[dict]:
     return [json.loads(line) for line in DEV.open(encoding="utf-8") if line.strip()]
+
+
+# ---- the scaled corpus of the speed benches -------------------------------------------------------
+TOWNS = [
+    "Scunthorpe",
+    "Folkestone",
+    "Hythe",
+    "Bristol",
+    "Leeds",
+    "Norwich",
+    "Exeter",
+    "Derby",
+    "York",
+    "Carlisle",
+    "Hull",
+    "Bath",
+    "Lincoln",
+    "Dover",
+    "Margate",
+    "Truro",
+    "Kendal",
+    "Ely",
+]
+NOISE = 0.04  # per-dimension noise added to each copy's vector before re-normalising
+
+
+def base_vectors(facts: list[ListingFacts]) -> np.ndarray:
+    from navigator.config import Settings
+    from navigator.search.embedder import load_embedder
+
+    return embed_cached(load_embedder(Settings(data_dir=CACHE)), [f.text for f in facts])
+
+
+def scaled_vectors(n: int, base: np.ndarray | None = None, seed: int = 7) -> np.ndarray:
+    """Row i is the real listing i % len(base); copies (i >= len(base)) are nudged by noise and
+    re-normalised, so they neither collide nor rank identically. Deterministic for (n, seed)."""
+    if base is None:
+        base = base_vectors(facts_and_areas(TABLE)[0])
+    rng = np.random.default_rng(seed + 1000)
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    chunk = 100_000
+    for start in range(0, n, chunk):
+        rows = np.arange(start, min(n, start + chunk))
+        block = base[rows % base.shape[0]].copy()
+        copy = rows >= base.shape[0]
+        block[copy] += rng.normal(0, NOISE, (int(copy.sum()), base.shape[1])).astype(np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        out[rows] = block
+    return out
+
+
+def speed_queries() -> list[str]:
+    """The dev queries, the same with a town, 20 with "free", and three short keyword queries."""
+    dev = [q["query"] for q in load_dev()]
+    extra = [f"{q} near {TOWNS[i % len(TOWNS)]}" for i, q in enumerate(dev)]
+    extra += [f"free {q.split('.')[0]}" for q in dev[:20]] + ["food bank", "men's shed", "Citizens Advice"]
+    return dev + extra

@@ -21,13 +21,13 @@ import statistics
 import subprocess
 import sys
 import time
-from copy import deepcopy
+from copy import copy
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from search_common import embed_cached, facts_and_areas, load_dev
+from search_common import TOWNS, base_vectors, facts_and_areas, scaled_vectors, speed_queries
 
 from navigator.config import Settings
 from navigator.geo.outcodes import OutcodeTable
@@ -37,66 +37,39 @@ from navigator.search.embedder import load_embedder
 from navigator.search.facts import fold
 from navigator.search.publish import new_build_id, publish, staging_folder
 
-TOWNS = [
-    "Scunthorpe",
-    "Folkestone",
-    "Hythe",
-    "Bristol",
-    "Leeds",
-    "Norwich",
-    "Exeter",
-    "Derby",
-    "York",
-    "Carlisle",
-    "Hull",
-    "Bath",
-    "Lincoln",
-    "Dover",
-    "Margate",
-    "Truro",
-    "Kendal",
-    "Ely",
-]
-
 
 def scaled(n: int, seed: int = 7) -> tuple[list, np.ndarray, list]:  # type: ignore[type-arg]
+    """Facts, vectors and area keys of n listings: the real ones, then varied copies (a town added to
+    the text, a venue at a random outward code for 60%, the vector from `scaled_vectors`)."""
     table = OutcodeTable.load_default()
-    settings = Settings(data_dir=Path("/tmp/navigator-bench"))
-    embedder = load_embedder(settings)
     facts, areas = facts_and_areas(table)
-    base = embed_cached(embedder, [f.text for f in facts])
+    vectors = scaled_vectors(n, base_vectors(facts), seed)
     rng = np.random.default_rng(seed)
     codes = [
         c for c in getattr(table, "_by_outcode", {}) if c[:2] in ("DN", "CT", "BS", "LS", "NR", "EX", "YO")
     ]
     out_facts, out_areas = [], []
-    vectors = np.empty((n, base.shape[1]), dtype=np.float32)
     for i in range(n):
         j = i % len(facts)
-        f = deepcopy(facts[j]) if i >= len(facts) else facts[j]
-        if i >= len(facts):
-            town = TOWNS[(i // len(facts)) % len(TOWNS)]
-            f.source_id = f"{f.source_id}~{i // len(facts)}"
-            f.store_id = i + 1
-            f.text = f"{f.text} {town}"
-            info = table.info(codes[int(rng.integers(len(codes)))])
-            if info is not None and rng.random() < 0.6:
-                f.points = [(info.lat + float(rng.normal(0, 0.02)), info.lon + float(rng.normal(0, 0.02)))]
-            vec = base[j] + rng.normal(0, 0.04, base.shape[1]).astype(np.float32)
-            vectors[i] = vec / np.linalg.norm(vec)
-            out_areas.append(areas[j] | {fold(town)})
-        else:
-            vectors[i] = base[j]
+        if i < len(facts):
+            out_facts.append(facts[j])
             out_areas.append(areas[j])
+            continue
+        f = copy(facts[j])  # shallow: only the replaced fields differ between copies
+        town = TOWNS[(i // len(facts)) % len(TOWNS)]
+        f.source_id = f"{f.source_id}~{i // len(facts)}"
+        f.store_id = i + 1
+        f.text = f"{f.text} {town}"
+        info = table.info(codes[int(rng.integers(len(codes)))])
+        if info is not None and rng.random() < 0.6:
+            f.points = [(info.lat + float(rng.normal(0, 0.02)), info.lon + float(rng.normal(0, 0.02)))]
         out_facts.append(f)
+        out_areas.append(areas[j] | {fold(town)})
     return out_facts, vectors, out_areas
 
 
 def queries() -> list[str]:
-    dev = [q["query"] for q in load_dev()]
-    extra = [f"{q} near {TOWNS[i % len(TOWNS)]}" for i, q in enumerate(dev)]
-    extra += [f"free {q.split('.')[0]}" for q in dev[:20]] + ["food bank", "men's shed", "Citizens Advice"]
-    return dev + extra
+    return speed_queries()
 
 
 def pct(values: list[float], p: float) -> float:

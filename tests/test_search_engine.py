@@ -126,9 +126,10 @@ def test_numpy_and_faiss_backends_agree(tmp_path: Path) -> None:
     b = fake_searcher(tmp_path / "b", backend="faiss-flat")
     c = fake_searcher(tmp_path / "c", backend="faiss-hnsw")
     d = fake_searcher(tmp_path / "d", backend="faiss-sq8")
+    e = fake_searcher(tmp_path / "e", backend="faiss-ivf")
     for q in ("food bank", "lonely older people", "counselling"):
         ra = a.search(SearchRequest(q=q)).results
-        for other in (b, c, d):
+        for other in (b, c, d, e):
             rb = other.search(SearchRequest(q=q)).results
             assert [r.id for r in ra] == [r.id for r in rb]
             assert np.allclose([r.score for r in ra], [r.score for r in rb], atol=1e-4)

@@ -1,11 +1,10 @@
 """Approximate/exact nearest neighbours behind one interface: index, search, count, save, load.
 
-Vectors are unit length and scored by inner product (= cosine). Three backends:
+Vectors are unit length and scored by inner product (= cosine). Backends:
 - `NumpyIndex`: exact, the reference; also scores any candidate subset exactly (pre-filtering).
-- `FaissFlatIndex`: exact, faster BLAS-backed scan (faiss IndexFlatIP).
-- `FaissHnswIndex`: graph index for very large collections; exact vectors are kept alongside so that
-  selective filters are answered by exact scoring of the candidates (HNSW with a selector loses
-  almost all recall on selective filters).
+- `FaissFlatIndex`: exact, a BLAS-backed scan (faiss IndexFlatIP).
+- `ann_faiss.FaissIvfIndex` (default for large collections), `FaissSQ8Index`, `FaissHnswIndex`:
+  compressed codes that propose candidates; the engine re-scores them with the float vectors.
 `choose_backend(n)` picks by size; `load_ann(folder)` reads whatever a build wrote.
 """
 
@@ -13,11 +12,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-HNSW_FROM = 50_000  # measured: an exact scan at 100k cost 28-40 ms on this busy AVX2 VM, HNSW ~1 ms
+# An exact float scan is memory-bound: one query cost 15-19 ms at 100k and 105-118 ms at 1M on this
+# 2-core AVX2 VM (bench/search_ann.py), too slow for a 10 ms page. IVF over 8-bit codes, re-scored,
+# held recall@10 0.997 at 100k and 1.000 at 1M for ~1 ms; HNSW held 0.25-0.48 at 1M.
+EXACT_UP_TO = 50_000
+LARGE_BACKEND = "faiss-ivf"
+EXACT_BACKENDS = ("numpy", "faiss-flat")
 CANDIDATE_EXACT_BELOW = 0.25  # a mask selecting fewer than this share of rows is scored exactly
 
 
@@ -157,134 +161,48 @@ class FaissFlatIndex:
         pass  # rebuilt from the vectors at load: adding n vectors to a flat index is a copy
 
 
-class FaissSQ8Index:
-    """Exact scan over 8-bit scalar-quantised vectors: a quarter of the memory traffic of floats (the
-    scan is memory-bound), recall of the candidate set ~0.99, and candidates are re-scored exactly
-    with the float vectors afterwards. Builds in about a second."""
-
-    backend = "faiss-sq8"
-
-    def __init__(self, vectors: np.ndarray, index: object | None = None) -> None:
-        import faiss
-
-        self.vectors = vectors
-        if index is None:
-            index = faiss.IndexScalarQuantizer(
-                vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
-            )
-            index.train(
-                np.ascontiguousarray(vectors[:: max(1, vectors.shape[0] // 50_000)], dtype=np.float32)
-            )
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        self.index = index
-
-    def count(self) -> int:
-        return int(self.index.ntotal)  # type: ignore[attr-defined]
-
-    def search_many(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[np.ndarray]:
-        if mask is not None and mask.mean() < CANDIDATE_EXACT_BELOW:
-            return exact_search_many(self.vectors, queries, k, mask)
-        want = k if mask is None else int(k / max(float(mask.mean()), 1e-3)) + k
-        _, rows = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), min(want, self.count()))  # type: ignore[attr-defined]
-        out = []
-        for r in rows:
-            r = r[r >= 0].astype(np.int64)
-            if mask is not None:
-                r = r[mask[r]]
-            out.append(r[:k])
-        return out
-
-    def search(
-        self, query: np.ndarray, k: int, mask: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        rows = self.search_many(query.reshape(1, -1), k, mask)[0]
-        return np.asarray(self.vectors[rows] @ query, dtype=np.float32), rows
-
-    def save(self, folder: Path) -> None:
-        import faiss
-
-        faiss.write_index(self.index, str(folder / "sq8.faiss"))  # type: ignore[call-overload]
-
-
-class FaissHnswIndex:
-    backend = "faiss-hnsw"
-
-    def __init__(self, vectors: np.ndarray, index: object | None = None, m: int = 16, ef_search: int = 128):
-        import faiss
-
-        # The float vectors may be memory-mapped (large builds): only candidates' rows are ever read.
-        self.vectors = vectors
-        if index is None:
-            # The graph stores its own copy of the vectors as 8-bit scalars (a quarter of the RAM of
-            # floats); candidates are re-scored exactly with the float vectors, so ranking is exact.
-            # M16/efC40 builds ~3x quicker than M32/efC80; recall is recovered by exact re-scoring.
-            dims = vectors.shape[1]
-            qtype: object = faiss.ScalarQuantizer.QT_8bit
-            index = faiss.IndexHNSWSQ(dims, qtype, m, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
-            index.hnsw.efConstruction = 40
-            sample = vectors[:: max(1, vectors.shape[0] // 50_000)]
-            index.train(np.ascontiguousarray(sample, dtype=np.float32))
-            for start in range(0, vectors.shape[0], 100_000):
-                index.add(np.ascontiguousarray(vectors[start : start + 100_000], dtype=np.float32))
-        self.index = index
-        self.index.hnsw.efSearch = ef_search  # type: ignore[attr-defined]
-
-    def count(self) -> int:
-        return int(self.index.ntotal)  # type: ignore[attr-defined]
-
-    def search(
-        self, query: np.ndarray, k: int, mask: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        if mask is not None and mask.mean() < CANDIDATE_EXACT_BELOW:
-            return exact_search(self.vectors, query, k, mask)
-        want = k if mask is None else int(k / max(mask.mean(), 1e-3)) + k
-        scores, rows = self.index.search(query.reshape(1, -1).astype(np.float32), want)  # type: ignore[attr-defined]
-        scores, rows = scores[0], rows[0].astype(np.int64)
-        keep = rows >= 0
-        if mask is not None:
-            keep &= mask[np.where(rows >= 0, rows, 0)]
-        return scores[keep][:k], rows[keep][:k]
-
-    def search_many(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> list[np.ndarray]:
-        if mask is not None and mask.mean() < CANDIDATE_EXACT_BELOW:
-            return exact_search_many(self.vectors, queries, k, mask)
-        return [self.search(q, k, mask)[1] for q in queries]
-
-    def save(self, folder: Path) -> None:
-        import faiss
-
-        faiss.write_index(self.index, str(folder / "hnsw.faiss"))  # type: ignore[call-overload]
-
-
 def choose_backend(n: int) -> str:
-    """Exact float scan while it is cheap, HNSW (8-bit graph storage, exact re-scoring) beyond.
-    `faiss-sq8` (exact 8-bit scan) can be chosen explicitly where HNSW's build time matters more."""
-    if n >= HNSW_FROM:
-        return "faiss-hnsw"
+    """Exact float scan while it is cheap (≤ 50k: under ~8 ms), IVF over 8-bit codes beyond, whose
+    candidates the engine re-scores with the floats (figures in bench/README-search.md)."""
+    if n > EXACT_UP_TO:
+        return LARGE_BACKEND
     return "faiss-flat"
 
 
+BACKENDS = ("numpy", "faiss-flat", "faiss-sq8", "faiss-ivf", "faiss-hnsw")
+
+
 def build_ann(vectors: np.ndarray, backend: str) -> AnnIndex:
+    from navigator.search import ann_faiss
+
     if backend == "numpy":
         return NumpyIndex(vectors)
     if backend == "faiss-flat":
         return FaissFlatIndex(vectors)
-    if backend == "faiss-hnsw":
-        return FaissHnswIndex(vectors)
     if backend == "faiss-sq8":
-        return FaissSQ8Index(vectors)
-    raise ValueError(f"unknown ANN backend {backend!r}: use numpy, faiss-flat, faiss-sq8 or faiss-hnsw")
+        return ann_faiss.FaissSQ8Index(vectors)
+    if backend == "faiss-ivf":
+        return ann_faiss.FaissIvfIndex(vectors)
+    if backend == "faiss-hnsw":
+        return ann_faiss.FaissHnswIndex(vectors)
+    raise ValueError(f"unknown ANN backend {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
 def load_ann(folder: Path, vectors: np.ndarray, backend: str) -> AnnIndex:
-    if backend == "faiss-hnsw" and (folder / "hnsw.faiss").is_file():
+    """The index a build saved (compressed backends), or one rebuilt from the vectors (exact ones)."""
+    from navigator.search import ann_faiss
+
+    saved: dict[str, Any] = {
+        "faiss-sq8": ann_faiss.FaissSQ8Index,
+        "faiss-ivf": ann_faiss.FaissIvfIndex,
+        "faiss-hnsw": ann_faiss.FaissHnswIndex,
+    }
+    kind = saved.get(backend)
+    if kind is not None and (folder / kind.filename).is_file():
         import faiss
 
-        return FaissHnswIndex(vectors, index=faiss.read_index(str(folder / "hnsw.faiss")))
-    if backend == "faiss-sq8" and (folder / "sq8.faiss").is_file():
-        import faiss
-
-        return FaissSQ8Index(vectors, index=faiss.read_index(str(folder / "sq8.faiss")))
+        loaded: AnnIndex = kind(vectors, index=faiss.read_index(str(folder / kind.filename)))
+        return loaded
     return build_ann(vectors, backend)
 
 

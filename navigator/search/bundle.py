@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from navigator.search.ann import HNSW_FROM, AnnIndex, build_ann, choose_backend, load_ann
+from navigator.search.ann import EXACT_BACKENDS, AnnIndex, build_ann, choose_backend, load_ann
 from navigator.search.docs_file import DocsFile, write_docs
 from navigator.search.facts import ListingFacts
 from navigator.search.filters import FilterArrays
@@ -54,8 +54,10 @@ class IndexBundle:
     def load(cls, folder: Path, model_id: str, dimensions: int | None) -> IndexBundle:
         manifest = Manifest.read(folder)
         manifest.check(model_id, dimensions)
-        # Large builds map the vectors instead of reading them: HNSW search touches only candidates.
-        vectors = np.load(folder / VECTORS, mmap_mode="r" if manifest.count >= HNSW_FROM else None)
+        # Large builds map the vectors instead of reading them: their compressed index does the scan
+        # and only the candidates' float rows are ever read.
+        mapped = manifest.backend not in EXACT_BACKENDS
+        vectors = np.load(folder / VECTORS, mmap_mode="r" if mapped else None)
         ids = json.loads((folder / IDS).read_text(encoding="utf-8"))
         lexicon = json.loads((folder / LEXICON).read_text(encoding="utf-8"))
         return cls(
