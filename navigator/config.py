@@ -218,6 +218,12 @@ class Settings(BaseSettings):
         "the rest by shared words.",
     )
 
+    model_cache_dir: Path | None = Field(
+        default=None,
+        description="Where the locally exported ONNX model is kept; defaults to DATA_DIR/models. Share it "
+        "between data folders to export once.",
+    )
+
     @field_validator("chat_allowed_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:

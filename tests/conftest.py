@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +11,11 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Every test has its own data folder; the ONNX export of the model is shared, made once per machine.
+os.environ.setdefault("NAVIGATOR_MODEL_CACHE_DIR", str(Path(tempfile.gettempdir()) / "navigator-test-models"))
 
-from navigator.config import Settings  # noqa: E402
-from navigator.store.db import Store  # noqa: E402
+from navigator.config import Settings
+from navigator.store.db import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NAVIGATOR_SHARED_DIR", REPO.parent / "shared"))

@@ -118,7 +118,9 @@ async def chat_lifespan(app: Any) -> AsyncIterator[None]:
     app.state.chat = chat
     # Warm up beside the server, not before it: start-up stays quick, and until it is done the
     # safety check waits for its example vectors rather than timing out (see ChatEngine.check_safety).
-    threading.Thread(target=chat.warm, name="chat-warm-up", daemon=True).start()
+    # Not a daemon, and joined on shutdown: a thread still inside ONNX Runtime at process exit aborts it.
+    warm = threading.Thread(target=chat.warm, name="chat-warm-up", daemon=False)
+    warm.start()
     task = asyncio.create_task(_purge_forever(chat))  # purges at start, then hourly
     try:
         yield
@@ -126,3 +128,4 @@ async def chat_lifespan(app: Any) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+        await asyncio.to_thread(warm.join)

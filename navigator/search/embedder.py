@@ -6,6 +6,7 @@ Heavy libraries (onnxruntime, torch) are imported by the implementation modules,
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -65,21 +66,32 @@ def model_id_for(settings: Settings) -> str:
 
 
 def load_embedder(settings: Settings) -> Embedder:
-    """Build the configured embedder (model load happens here, not at import time)."""
-    backend = settings.embedding_backend
+    """The configured embedder (model load happens here, not at import time).
+
+    One instance per (backend, model, cache folder) per process: the model is read-only and
+    thread-safe, so every app, search build and chat in the process shares it (and the vectors
+    cached against it) instead of loading the same weights again."""
+    cache_dir = settings.model_cache_dir or settings.data_dir / "models"
+    return _load(
+        settings.embedding_backend, settings.embedding_model, model_id_for(settings), cache_dir.resolve()
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load(backend: str, model: str, model_id: str, cache_dir: Path) -> Embedder:
     if backend == "fake":
         from navigator.search.embed_fake import FakeEmbedder
 
         return FakeEmbedder()
-    path = resolve_model_path(settings.embedding_model)
+    path = resolve_model_path(model)
     if backend == "onnx":
         from navigator.search.embed_onnx import OnnxEmbedder
 
-        return OnnxEmbedder(path, model_id_for(settings), cache_dir=settings.data_dir / "models")
+        return OnnxEmbedder(path, model_id, cache_dir=cache_dir)
     if backend == "torch":
         from navigator.search.embed_torch import TorchEmbedder
 
-        return TorchEmbedder(path, model_id_for(settings))
+        return TorchEmbedder(path, model_id)
     raise EmbedderError(
         f"NAVIGATOR_EMBEDDING_BACKEND={backend!r} is not known: use 'onnx' (default), 'torch' or 'fake'."
     )

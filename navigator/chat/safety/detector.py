@@ -152,7 +152,7 @@ def _as_text(message: Any) -> str:
 
 
 def _run(task: Callable[[], SafetyResult], timeout_s: float | None) -> SafetyResult | BaseException:
-    """Run `task` with a deadline in a daemon thread (a stuck embedder must not hold the reply)."""
+    """Run `task` with a deadline in a worker thread (a stuck embedder must not hold the reply)."""
     if timeout_s is None:
         try:
             return task()
@@ -166,7 +166,9 @@ def _run(task: Callable[[], SafetyResult], timeout_s: float | None) -> SafetyRes
         except BaseException as exc:  # handed back to the caller
             box.append(exc)
 
-    worker = threading.Thread(target=work, name="safety-detect", daemon=True)
+    # Not a daemon: a daemon still inside ONNX Runtime when the process exits aborts it ("terminate
+    # called without an active exception"); exit waits for the embedding to finish instead.
+    worker = threading.Thread(target=work, name="safety-detect", daemon=False)
     worker.start()
     worker.join(timeout_s)
     if not box:
