@@ -20,7 +20,7 @@ from navigator.store.db import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "curator_import"))
 
-from support import (
+from curator_support import (
     CURATOR,
     FIX,
     HTML,

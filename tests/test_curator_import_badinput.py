@@ -24,7 +24,7 @@ from navigator.store.db import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "curator_import"))
 
-from support import (
+from curator_support import (
     HTML,
     JSON,
     FakeSearch,

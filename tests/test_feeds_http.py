@@ -19,8 +19,8 @@ from navigator.store.db import Store
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "curator_import"))
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "feeds"))
 
+from curator_support import HTML, JSON, app_settings, page_counts, signed_in_client, soup, token, wait_for_job
 from feed_server import FeedServer, Reply, json_reply, make_certificate
-from support import HTML, JSON, app_settings, page_counts, signed_in_client, soup, token, wait_for_job
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,17 @@ from navigator.store.db import Store
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "curator_import"))
 
-from support import CURATOR, FIX, HTML, JSON, app_settings, signed_in_client, soup, token, wait_for_job
+from curator_support import (
+    CURATOR,
+    FIX,
+    HTML,
+    JSON,
+    app_settings,
+    signed_in_client,
+    soup,
+    token,
+    wait_for_job,
+)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "search"))
 
-from support import fake_searcher
+from search_support import fake_searcher
 
 from navigator.search.engine import Searcher
 from navigator.search.schema import SearchInputError, SearchRequest
