@@ -7,16 +7,24 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from navigator.search.ann import EXACT_BACKENDS, AnnIndex, build_ann, choose_backend, load_ann
+from navigator.search.ann import (
+    EXACT_BACKENDS,
+    AnnIndex,
+    build_ann,
+    choose_backend,
+    load_ann,
+    single_threaded,
+)
+from navigator.search.corpus_words import count_runs, lexicon_words
 from navigator.search.docs_file import DocsFile, write_docs
 from navigator.search.facts import ListingFacts
 from navigator.search.filters import FilterArrays
@@ -90,8 +98,10 @@ def write_bundle(
     store_generation: int,
     backend: str | None = None,
     started: float | None = None,
+    word_counts: Counter[str] | None = None,
 ) -> Manifest:
-    """Write every file of a build into `folder` (which must exist and be empty)."""
+    """Write every file of a build into `folder` (which must exist and be empty). `word_counts`
+    (from `AreaResolver.listing_keys_all`) saves counting the words again for the lexicon."""
     started = started or time.perf_counter()
     n = len(facts)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -102,15 +112,19 @@ def write_bundle(
         "store_id": [f.store_id for f in facts],
     }
     (folder / IDS).write_text(json.dumps(ids, ensure_ascii=False), encoding="utf-8")
-    keyword = KeywordIndex.build([f.text for f in facts]) if n else KeywordIndex.build([""])
-    keyword.save(folder / KEYWORD_DIR)
-    filters = FilterArrays.build(facts, area_keys)
-    filters_meta = filters.save(folder / FILTERS)
-    write_docs(folder / DOCS, (f.display for f in facts))
-    (folder / LEXICON).write_text(json.dumps(lexicon(facts), ensure_ascii=False), encoding="utf-8")
     backend = backend or choose_backend(n)
-    ann = build_ann(vectors, backend)
-    ann.save(folder)
+    # The dense index (faiss, which releases the GIL) trains on the second core while this thread
+    # does the Python work: keyword index, filters, docs, lexicon.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ann-build") as pool:
+        ann_built = pool.submit(_build_ann_file, vectors, backend, folder)
+        keyword = KeywordIndex.build([f.text for f in facts]) if n else KeywordIndex.build([""])
+        keyword.save(folder / KEYWORD_DIR)
+        filters = FilterArrays.build(facts, area_keys)
+        filters_meta = filters.save(folder / FILTERS)
+        write_docs(folder / DOCS, (f.display for f in facts))
+        words = lexicon(facts, word_counts)
+        (folder / LEXICON).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+        ann_built.result()
     manifest = Manifest(
         build_id=build_id,
         model_id=model_id,
@@ -133,9 +147,6 @@ def write_bundle(
     return manifest
 
 
-_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
-
-
 def directory_towns(facts: list[ListingFacts]) -> dict[str, tuple[float, float]]:
     """Town names as listings write them, each at the mean position of the venues that name it."""
     points: dict[str, list[tuple[float, float]]] = {}
@@ -149,10 +160,13 @@ def directory_towns(facts: list[ListingFacts]) -> dict[str, tuple[float, float]]
     }
 
 
-def lexicon(facts: list[ListingFacts]) -> dict[str, object]:
-    counts: Counter[str] = Counter()
-    for f in facts:
-        counts.update(w.lower() for w in _WORD.findall(f.text))
-    # The speller trusts words the directory uses at least twice (a word seen once may be a typo).
-    words = sorted(w for w, c in counts.items() if c >= 2)
-    return {"towns": {k: list(v) for k, v in directory_towns(facts).items()}, "words": words}
+def _build_ann_file(vectors: np.ndarray, backend: str, folder: Path) -> None:
+    single_threaded()  # one OpenMP thread: the other core is busy with the rest of the build
+    build_ann(vectors, backend).save(folder)
+
+
+def lexicon(facts: list[ListingFacts], word_counts: Counter[str] | None = None) -> dict[str, object]:
+    """Directory towns (for the gazetteer) and the words the speller trusts: those the directory
+    uses at least twice (a word seen once may be a typo)."""
+    counts = word_counts if word_counts is not None else count_runs([f.text for f in facts])
+    return {"towns": {k: list(v) for k, v in directory_towns(facts).items()}, "words": lexicon_words(counts)}

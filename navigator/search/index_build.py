@@ -7,13 +7,16 @@ command calls; if the rebuild fails its message says the index is stale and how 
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from sqlalchemy import Text, cast, select
 
 from navigator.config import Settings
 from navigator.ingest.record import ServiceRecord
@@ -24,10 +27,12 @@ from navigator.search.facts import ListingFacts, listing_facts
 from navigator.search.manifest import MANIFEST, Manifest
 from navigator.search.places import AreaResolver
 from navigator.search.publish import KEEP_BUILDS, current_folder, new_build_id, publish, staging_folder
+from navigator.store import models as m
 from navigator.store import search_docs
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from sqlalchemy.orm import Session
 
     from navigator.store.db import Store
 
@@ -43,14 +48,49 @@ class BuildResult:
     seconds: float
 
 
+def _listing_rows(session: Session, batch: int = 2000) -> Iterator[tuple[int, str, str, str]]:
+    """(store id, source, status, record JSON as text) for every listing, in id order.
+
+    The same rows as `search_docs.iter_listings`, but the JSON stays text so pydantic parses and
+    validates it in one step (Rust): 0.6 s instead of 5.7 s to read 100k rows, 3.4 s instead of
+    4.1 s to validate them."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(m.Service.id, m.Service.source, m.Service.status, cast(m.Service.record_json, Text))
+            .where(m.Service.id > last)
+            .order_by(m.Service.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            yield int(row[0]), str(row[1]), str(row[2]), str(row[3])
+        last = int(rows[-1][0])
+
+
 def read_facts(store: Store) -> tuple[list[ListingFacts], int]:
     facts: list[ListingFacts] = []
     with store.read() as session:
         generation = search_docs.store_generation(session)
-        for store_id, source, status, record_json in search_docs.iter_listings(session):
-            record = ServiceRecord.model_validate(record_json)
+        for store_id, source, status, record_json in _listing_rows(session):
+            record = ServiceRecord.model_validate_json(record_json)
             facts.append(listing_facts(store_id, source, record, status=status))
     return facts, generation
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """A build allocates millions of small objects that all live until it ends: the cyclic garbage
+    collector's full passes over them found nothing to free and cost ~40% of a 100k build
+    (measured). Paused for the build, restored after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def vectors_for(
@@ -88,6 +128,19 @@ def build_index(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build a new index from the store and publish it; returns its manifest and what it cost."""
+    with collector_paused():
+        return _build_index(settings, store, embedder, backend=backend, keep=keep, progress=progress)
+
+
+def _build_index(
+    settings: Settings,
+    store: Store,
+    embedder: Embedder | None,
+    *,
+    backend: str | None,
+    keep: int,
+    progress: Progress | None,
+) -> BuildResult:
     from navigator.geo.outcodes import OutcodeTable
 
     started = time.perf_counter()
@@ -95,8 +148,7 @@ def build_index(
     facts, generation = read_facts(store)
     vectors, embedded = vectors_for(store, embedder, [f.text for f in facts], progress)
     resolver = AreaResolver(OutcodeTable.load_default(), directory_towns(facts))
-    resolver.learn_ambiguity(f.text for f in facts)
-    areas = [resolver.listing_keys(f) for f in facts]
+    areas, word_counts = resolver.listing_keys_all(facts)
     index_dir = settings.resolved_index_dir
     build_id = new_build_id()
     staging = staging_folder(index_dir, build_id)
@@ -111,6 +163,7 @@ def build_index(
             store_generation=generation,
             backend=backend,
             started=started,
+            word_counts=word_counts,
         )
         publish(index_dir, staging, build_id, keep)
     except BaseException:

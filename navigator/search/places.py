@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from navigator.geo.outcodes import OutcodeTable
+from navigator.search.corpus_words import count_runs, name_starts, scan
 from navigator.search.facts import ListingFacts, fold
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -42,6 +43,8 @@ class AreaResolver:
         for name in extra_names:
             self.towns.setdefault(fold(name), set())
         self.ambiguous: set[str] = set()
+        self._firsts: dict[str, int] | None = None
+        self._expanded: dict[str, set[str]] = {}  # folded name → its expansion (names repeat a lot)
         codes = _all_codes(table)
         infos = [table.info(c) for c in codes]
         self._codes = [c for c, i in zip(codes, infos, strict=True) if i is not None]
@@ -60,37 +63,50 @@ class AreaResolver:
 
     def learn_ambiguity(self, texts: Iterable[str]) -> None:
         """Skip one-word place names the corpus mostly uses as ordinary words ("Street", "Hope")."""
-        counts: Counter[str] = Counter()
-        for text in texts:
-            counts.update(_WORD.findall(text))
+        self.learn_ambiguity_from(count_runs(list(texts)))
+
+    def learn_ambiguity_from(self, counts: Counter[str]) -> None:
+        """The same, from word counts already made (`corpus_words.scan`)."""
         for name in self.towns:
             if " " in name:
                 continue
             lower, capital = counts[name], counts[name.capitalize()]
             if lower >= max(1, capital):
                 self.ambiguous.add(name)
+        self._firsts = None
+
+    def _first_words(self) -> dict[str, int]:
+        if self._firsts is None:
+            self._firsts = name_starts([n for n in self.towns if n not in self.ambiguous])
+        return self._firsts
 
     def mentions(self, text: str) -> set[str]:
-        """Place names (capitalised, as proper nouns are) mentioned in a text, folded."""
-        words = [w for w in _WORD.findall(text)]
+        """Place names (capitalised, as proper nouns are) mentioned in a text, folded.
+
+        Words are letters only, so folding a run of them is lower-casing; only words that begin
+        some place name are tried (the longest name first), which keeps a 100k build to seconds."""
+        firsts = self._first_words()
+        words = _WORD.findall(text)
+        folded = " ".join(words).lower().split(" ")  # ASCII letters: one lower() for all
         found: set[str] = set()
-        for i, word in enumerate(words):
-            if not word[0].isupper():
+        for i, word in enumerate(folded):
+            longest = firsts.get(word)
+            if longest is None or not words[i][0].isupper():
                 continue
-            for n in range(_NAME_WORDS, 0, -1):
-                key = fold(" ".join(words[i : i + n]))
+            for n in range(longest, 0, -1):
+                key = " ".join(folded[i : i + n])
                 if key in self.towns and key not in self.ambiguous:
                     found.add(key)
                     break
         return found
 
-    def expand(self, names: Iterable[str]) -> set[str]:
-        """Names plus the counties their towns lie in (only when the town name is unambiguous)."""
+    def _expand_one(self, name: str) -> set[str]:
+        key = fold(name)
+        hit = self._expanded.get(key)
+        if hit is not None:
+            return hit
         keys: set[str] = set()
-        for name in names:
-            key = fold(name)
-            if not key or key in _TOO_BROAD:
-                continue
+        if key and key not in _TOO_BROAD:
             keys.add(key)
             counties = self.towns.get(key, set())
             if len(counties) == 1:
@@ -98,14 +114,31 @@ class AreaResolver:
             info = self.table.info(key.upper())
             if info is not None:
                 keys |= {fold(x) for x in (info.town, info.county) if x}
+        self._expanded[key] = keys
+        return keys
+
+    def expand(self, names: Iterable[str]) -> set[str]:
+        """Names plus the counties their towns lie in (only when the town name is unambiguous)."""
+        keys: set[str] = set()
+        for name in names:
+            keys |= self._expand_one(name)
         return keys - _TOO_BROAD
 
     def listing_keys(self, facts: ListingFacts) -> set[str]:
+        return self._keys(facts, self.mentions(facts.text))
+
+    def listing_keys_all(self, facts: Sequence[ListingFacts]) -> tuple[list[set[str]], Counter[str]]:
+        """Every listing's keys in one pass over the texts, learning ambiguity from the same pass;
+        also returns the word counts (the lexicon is made from them)."""
+        found = scan([f.text for f in facts], self.towns)
+        self.learn_ambiguity_from(found.runs)
+        return [self._keys(f, found.mentions(i, self.ambiguous)) for i, f in enumerate(facts)], found.runs
+
+    def _keys(self, facts: ListingFacts, mentioned: set[str]) -> set[str]:
         names = set(facts.place_names)
         for postcode in facts.postcodes:
             names.add(postcode.split(" ")[0])
-        names |= self.mentions(facts.text)
-        return self.expand(names)
+        return self.expand(names | mentioned)
 
     def place_keys(
         self, label: str, outcodes: Iterable[str], lat: float | None = None, lon: float | None = None
