@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -91,6 +93,31 @@ def search(n: int, cold: bool, repeat: int) -> None:
     report(profiler, 40)
 
 
+def agreement(n: int, nprobes: list[int]) -> None:
+    """Top-10 of the whole engine with the build's dense index vs the same build with an exact
+    scan swapped in: how much the compressed index changes what people see."""
+    from navigator.search.ann import NumpyIndex
+    from navigator.search.service import SearchService
+
+    service = SearchService(Settings(data_dir=CACHE / f"speed-{n}"))
+    service.load()
+    searcher = service.searcher
+    qs = speed_queries()
+    compressed = searcher.bundle.ann
+    searcher.bundle.ann = NumpyIndex(np.asarray(searcher.bundle.vectors))
+    exact = [[r.id for r in searcher.search(SearchRequest(q=q)).results] for q in qs]
+    searcher.bundle.ann = compressed
+    for nprobe in nprobes:
+        compressed.nprobe = nprobe  # type: ignore[attr-defined]
+        got = [[r.id for r in searcher.search(SearchRequest(q=q)).results] for q in qs]
+        overlap = [len(set(a) & set(b)) / max(1, len(a)) for a, b in zip(exact, got, strict=True)]
+        same = sum(a == b for a, b in zip(exact, got, strict=True))
+        print(
+            f"nprobe {nprobe}: top-10 overlap with exact {np.mean(overlap):.4f}, "
+            f"identical lists {same}/{len(qs)}"
+        )
+
+
 def report(profiler: cProfile.Profile, lines: int) -> None:
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(lines)
@@ -99,7 +126,8 @@ def report(profiler: cProfile.Profile, lines: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["build", "search"])
+    parser.add_argument("what", choices=["build", "search", "agree"])
+    parser.add_argument("--nprobe", default="32,64,96")
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--cold", action="store_true")
     parser.add_argument("--repeat", type=int, default=2)
@@ -107,6 +135,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "build":
         build(args.n, not args.no_profile)
+    elif args.what == "agree":
+        agreement(args.n, [int(x) for x in args.nprobe.split(",")])
     else:
         search(args.n, args.cold, args.repeat)
 

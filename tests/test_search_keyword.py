@@ -24,6 +24,7 @@ ODD = [
 ]
 QUERIES = [
     "food bank",
+    "food food bank food",  # a repeated word counts again, as in bm25s
     "Citizens Advice debt",
     "lonely older people lunch club",
     "banking on the café",

@@ -66,6 +66,8 @@ class IndexBundle:
         # and only the candidates' float rows are ever read.
         mapped = manifest.backend not in EXACT_BACKENDS
         vectors = np.load(folder / VECTORS, mmap_mode="r" if mapped else None)
+        if mapped:  # a plain array over the same mapping: np.memmap's indexing adds ~0.1 ms a call
+            vectors = vectors.view(np.ndarray)
         ids = json.loads((folder / IDS).read_text(encoding="utf-8"))
         lexicon = json.loads((folder / LEXICON).read_text(encoding="utf-8"))
         return cls(

@@ -7,6 +7,7 @@ embedded once and cached) and by shared words for the rest, to keep a page cheap
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,7 @@ class Explainer:
         self.semantic_top = semantic_top
         self.stale_after_days = stale_after_days
         self._cache: OrderedDict[tuple[str, int], tuple[list[str], np.ndarray]] = OrderedDict()
+        self._splits: OrderedDict[tuple[str, int], tuple[list[str], list[frozenset[str]]]] = OrderedDict()
         self.cache_size = cache_size
 
     # ---- best sentence ---------------------------------------------------------------------------
@@ -76,15 +78,30 @@ class Explainer:
         query_words: set[str],
         semantic: bool,
     ) -> str | None:
-        parts = sentences(description)
+        parts, stems = self._split(build_id, row, description)
         if not parts:
             return None
         if semantic and query_vector is not None:
             vectors = self._sentence_vectors(build_id, row, parts)
             if vectors is not None:
                 return parts[int(np.argmax(vectors @ query_vector))]
-        overlap = [len(query_words.intersection([w[:6] for w in _WORD.findall(p.lower())])) for p in parts]
-        return parts[int(np.argmax(overlap))]
+        overlap = [len(query_words.intersection(words)) for words in stems]
+        return parts[overlap.index(max(overlap))]
+
+    def _split(self, build_id: str, row: int, description: str) -> tuple[list[str], list[frozenset[str]]]:
+        """A listing's sentences and the word stems of each, kept for the listings shown lately (the
+        same listings answer many searches)."""
+        key = (build_id, row)
+        hit = self._splits.get(key)
+        if hit is not None:
+            return hit
+        parts = sentences(description)
+        value = (parts, [frozenset(w[:6] for w in _WORD.findall(p.lower())) for p in parts])
+        self._splits[key] = value
+        if len(self._splits) > self.cache_size:
+            with contextlib.suppress(KeyError):  # another request emptied it first
+                self._splits.popitem(last=False)
+        return value
 
     # ---- facts -----------------------------------------------------------------------------------
     @staticmethod
