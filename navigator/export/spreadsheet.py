@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from navigator.util.cells import neutralise
 from navigator.export.files import atomic_file
 from navigator.export.opening_times import render
 from navigator.ingest import record as rec
@@ -25,6 +24,7 @@ from navigator.ingest.readers.spreadsheet_columns import SERVICE_ALIASES, TEMPLA
 from navigator.ingest.readers.tabular import header_key
 from navigator.oruk.api import Listing
 from navigator.oruk.privacy import withhold_location
+from navigator.util.cells import neutralise
 
 _TAKEN = {header_key(n) for canon, names in SERVICE_ALIASES.items() for n in (canon, *names)}
 

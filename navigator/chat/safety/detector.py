@@ -166,9 +166,9 @@ def _run(task: Callable[[], SafetyResult], timeout_s: float | None) -> SafetyRes
         except BaseException as exc:  # handed back to the caller
             box.append(exc)
 
-    # Not a daemon: a daemon still inside ONNX Runtime when the process exits aborts it ("terminate
-    # called without an active exception"); exit waits for the embedding to finish instead.
-    worker = threading.Thread(target=work, name="safety-detect", daemon=False)
+    # A daemon: a stuck embedder must hold neither the reply nor the process's exit. (The long-running
+    # model work at start-up, the chat warm-up, is joined on shutdown instead.)
+    worker = threading.Thread(target=work, name="safety-detect", daemon=True)
     worker.start()
     worker.join(timeout_s)
     if not box:
