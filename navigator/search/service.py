@@ -83,7 +83,7 @@ class SearchService:
             embedder = self.embedder
             bundle = IndexBundle.load(folder, model_id_for(self.settings), embedder.dimensions)
             if self._query_cache is None:
-                self._query_cache = QueryCache(embedder)
+                self._query_cache = QueryCache(embedder, store=self.store)
             searcher = build_searcher(
                 bundle, embedder, self.table, self.settings, query_cache=self._query_cache
             )
