@@ -121,6 +121,7 @@ class QueryCache:
         self.size = size
         self.store = store
         self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._phrases: dict[str, np.ndarray] = {}
 
     @property
     def model_id(self) -> str:
@@ -153,6 +154,25 @@ class QueryCache:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self(text)
+
+    def phrase(self, text: str) -> np.ndarray:
+        """The vector of a vocabulary phrase (a need's expansion, never a person's words): kept in
+        memory for good and, with a store, saved there, so only the first search ever to use a
+        phrase pays for embedding it."""
+        hit = self._phrases.get(text)
+        if hit is None:
+            hit = self.embed_documents([text])[0]
+            hit.setflags(write=False)
+            self._phrases[text] = hit
+        return hit
+
+    def warm_phrases(self, texts: list[str]) -> None:
+        """Embed (or read from the store) many phrases in one batch, at start-up."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._phrases]
+        if missing:
+            for text, vector in zip(missing, self.embed_documents(missing), strict=True):
+                vector.setflags(write=False)
+                self._phrases[text] = vector
 
     def __call__(self, text: str) -> np.ndarray:
         hit = self._items.get(text)

@@ -58,9 +58,12 @@ class Searcher:
         table: OutcodeTable,
         config: SearchConfig,
         explainer: Explainer,
+        phrase_vector: QueryVector | None = None,
     ) -> None:
         self.bundle = bundle
         self.query_vector = query_vector
+        # Need expansions are vocabulary phrases: cached for good (and in the store) by the factory.
+        self.phrase_vector = phrase_vector or query_vector
         self.understander = understander
         self.areas = areas
         self.table = table
@@ -186,7 +189,7 @@ class Searcher:
         w = self.config.weights
         vector = self.query_vector(understood.text or understood.original).astype(np.float32)
         if needs and w.need_expansion > 0:
-            expansion = np.mean([self.query_vector(n.expansion) for n in needs if n.expansion], axis=0)
+            expansion = np.mean([self.phrase_vector(n.expansion) for n in needs if n.expansion], axis=0)
             vector = vector + w.need_expansion * expansion
         return vector / max(float(np.linalg.norm(vector)), 1e-9)
 
