@@ -107,3 +107,32 @@ def test_document_tokens_equal_the_regex(text: str) -> None:
 
     ours = [t for t in doc_tokens(text) if t not in SHORT]
     assert ours == [t.encode() for t in TOKEN.findall(text.lower())]
+
+
+def test_pruned_query_gives_exact_scores_for_any_rows(
+    corpus: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At scale candidates come from the rarer words, but every score asked for is exact."""
+    from navigator.search import keyword_query
+
+    monkeypatch.setattr(keyword_query, "PRUNE_FROM", 0)
+    monkeypatch.setattr(keyword_query, "RARE_SHARE", 0.15)
+    index = KeywordIndex.build(corpus)
+    text = "food bank advice debt support people older lonely help"
+    query = index.query(text)
+    assert query.rest, "the test needs some common words left out of the candidate sum"
+    exact = index.scores(text)
+    rows = np.arange(len(corpus))
+    assert np.allclose(query.at(rows), exact, rtol=1e-5, atol=1e-6)
+    assert np.allclose(query.at(rows[::-1]), exact[::-1], rtol=1e-5, atol=1e-6)  # any order
+    top = query.top(5, None)
+    assert top.size and (query.partial[top] > 0).all()
+    assert list(query.partial[top]) == sorted(query.partial[top], reverse=True)
+    mask = np.zeros(len(corpus), dtype=bool)
+    mask[top[1:]] = True
+    assert top[0] not in query.top(5, mask)
+
+
+def test_small_indexes_are_not_pruned(corpus: list[str]) -> None:
+    query = KeywordIndex.build(corpus).query("food bank advice")
+    assert not query.rest

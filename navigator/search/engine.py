@@ -193,11 +193,6 @@ class Searcher:
             vector = vector + w.need_expansion * expansion
         return vector / max(float(np.linalg.norm(vector)), 1e-9)
 
-    def _keyword_rows(self, keyword: np.ndarray, mask: np.ndarray, full: bool) -> np.ndarray:
-        masked = keyword if full else np.where(mask, keyword, 0.0)
-        rows = top_k(masked, self.config.weights.candidates)
-        return rows[masked[rows] > 0]
-
     def _score_many(
         self,
         understood: UnderstoodQuery,
@@ -217,14 +212,14 @@ class Searcher:
         full = allowed == mask.size
         ann_mask = None if full else mask
         text = understood.text or understood.original
-        keywords = [self.bundle.keyword.scores(" ".join([text, *(n.expansion for n in g)])) for g in groups]
+        keywords = [self.bundle.keyword.query(" ".join([text, *(n.expansion for n in g)])) for g in groups]
         queries = np.stack([self._vector(understood, g) for g in groups])
         dense_rows = self.bundle.ann.search_many(queries, w.candidates, ann_mask)
         rows_list, scores_list = [], []
         for i in range(len(groups)):
-            rows = np.union1d(dense_rows[i], self._keyword_rows(keywords[i], mask, full))
+            rows = np.union1d(dense_rows[i], keywords[i].top(w.candidates, ann_mask))
             rows_list.append(rows)
-            scores_list.append(fuse(self.bundle.vectors[rows] @ queries[i], keywords[i][rows], w))
+            scores_list.append(fuse(self.bundle.vectors[rows] @ queries[i], keywords[i].at(rows), w))
         if w.prf > 0:
             feedback = queries.copy()
             for i, (rows, score) in enumerate(zip(rows_list, scores_list, strict=True)):
@@ -236,7 +231,7 @@ class Searcher:
             for i in range(len(groups)):
                 rows = np.union1d(rows_list[i], more[i])
                 rows_list[i] = rows
-                scores_list[i] = fuse(self.bundle.vectors[rows] @ feedback[i], keywords[i][rows], w)
+                scores_list[i] = fuse(self.bundle.vectors[rows] @ feedback[i], keywords[i].at(rows), w)
         ranked = []
         for group, rows, score in zip(groups, rows_list, scores_list, strict=True):
             score = score + self._signals(rows, understood, group, c, distance, in_area, has_area)

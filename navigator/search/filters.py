@@ -39,7 +39,9 @@ class FilterArrays:
     category_labels: dict[str, str]  # folded → label as published
     areas: Postings  # folded place key → rows
     _trig: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
-    _located: np.ndarray | None = field(default=None, repr=False)
+    _located: np.ndarray | None = field(default=None, repr=False)  # rows with several venues
+    _single: np.ndarray | None = field(default=None, repr=False)  # rows with one venue
+    _multi: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, facts: list[ListingFacts], area_keys: list[set[str]]) -> FilterArrays:
@@ -138,16 +140,31 @@ class FilterArrays:
         if self.point_lat.size == 0:
             return out
         if self._trig is None:
-            la = np.radians(self.point_lat.astype(np.float64))
-            self._trig = (la, np.radians(self.point_lon.astype(np.float64)), np.cos(la))
-            self._located = np.flatnonzero(self.has_location)
+            # float32: half the memory traffic of float64 (24 → ~12 ms at 1M listings); the angle
+            # spacing at England's latitudes is ~0.4 m, far below the 0.1 km distances are shown in.
+            la = np.radians(self.point_lat.astype(np.float32))
+            self._trig = (la, np.radians(self.point_lon.astype(np.float32)), np.cos(la))
+            # Most listings have one venue: their distance is read directly; np.minimum.reduceat
+            # over 600k one-element segments alone cost 4 ms.
+            sizes = np.diff(self.point_indptr)
+            self._single = np.flatnonzero(sizes == 1)
+            multi = np.flatnonzero(sizes > 1)
+            counts = sizes[multi]
+            starts = np.zeros(multi.size, dtype=np.int64)
+            np.cumsum(counts[:-1], out=starts[1:])
+            # The venues of the several-venue rows, gathered contiguously, and where each row starts.
+            points = np.repeat(self.point_indptr[multi] - starts, counts) + np.arange(int(counts.sum()))
+            self._located, self._multi = multi, (points, starts)
         la, lo, cos_la = self._trig
-        p1, l1 = math.radians(lat), math.radians(lon)
-        a = np.sin((la - p1) / 2) ** 2 + math.cos(p1) * cos_la * np.sin((lo - l1) / 2) ** 2
-        dist = (2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))).astype(np.float32)
-        located = self._located
-        assert located is not None
-        out[located] = np.minimum.reduceat(dist, self.point_indptr[located])
+        p1, l1 = np.float32(math.radians(lat)), np.float32(math.radians(lon))
+        a = np.sin((la - p1) / 2) ** 2 + np.float32(math.cos(p1)) * cos_la * np.sin((lo - l1) / 2) ** 2
+        dist = np.float32(2 * EARTH_RADIUS_KM) * np.arcsin(np.minimum(np.float32(1.0), np.sqrt(a)))
+        single, several = self._single, self._located
+        assert single is not None and several is not None and self._multi is not None
+        out[single] = dist[self.point_indptr[single]]
+        if several.size:
+            points, starts = self._multi
+            out[several] = np.minimum.reduceat(dist[points], starts)
         return out
 
     def age_fits(self, age: int) -> np.ndarray:

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from navigator.search.keyword_query import KeywordQuery
+
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _BREAK = "\x00"  # the token ending each document in a chunk (NUL never occurs as a token)
 K1, B = 1.5, 0.75  # bm25s defaults (method "lucene")
@@ -146,27 +148,13 @@ class KeywordIndex:
             return []
         return [self.vocab[s] for s in self.stemmer.stemWords(words) if s in self.vocab]
 
+    def query(self, text: str) -> KeywordQuery:
+        """The query's best rows and exact scores of any rows (see keyword_query)."""
+        return KeywordQuery(self.retriever.scores, Counter(self._query_ids(text)))
+
     def scores(self, text: str) -> np.ndarray:
         """BM25 score of every listing for this text (zeros when no query word is known)."""
-        ids = self._query_ids(text)
-        n = self.count()
-        if not ids:
-            return np.zeros(n, dtype=np.float32)
-        # The same sum bm25s computes (a repeated query word counting again), with np.bincount over
-        # the posting slices instead of np.add.at: ~10x less CPU on long need-expanded queries. A
-        # word repeated in the query (need expansions repeat a lot) is one slice times its count:
-        # a third of the postings to add up at 100k listings (4.4 → 1.3 ms).
-        s = self.retriever.scores
-        indptr, indices, data = s["indptr"], s["indices"], s["data"]
-        terms = Counter(ids)
-        rows = np.concatenate([indices[indptr[t] : indptr[t + 1]] for t in terms])
-        weights = np.concatenate(
-            [
-                data[indptr[t] : indptr[t + 1]] * np.float32(k) if k > 1 else data[indptr[t] : indptr[t + 1]]
-                for t, k in terms.items()
-            ]
-        )
-        return np.bincount(rows, weights=weights, minlength=n).astype(np.float32)
+        return KeywordQuery(self.retriever.scores, Counter(self._query_ids(text)), prune=False).partial
 
     def save(self, folder: Path) -> None:
         self.retriever.save(str(folder), show_progress=False)
