@@ -44,12 +44,19 @@ def main() -> None:
     parser.add_argument("--no-per-need", action="store_true")
     parser.add_argument("--out")
     parser.add_argument("--docs", default="fp32", choices=["fp32", "int8"])
+    parser.add_argument(
+        "--prune-keywords", action="store_true", help="keyword candidates from rare words, as at >= 200k"
+    )
     parser.add_argument("--queries", default="fp32", choices=["fp32", "int8"])
     args = parser.parse_args()
     settings = Settings(data_dir=Path("/tmp/navigator-bench"))
     embedder = load_embedder(settings)
     table = OutcodeTable.load_default()
     docs, queries = variant(embedder, args.docs), variant(embedder, args.queries)
+    if args.prune_keywords:
+        from navigator.search import keyword_query
+
+        keyword_query.PRUNE_FROM = 0
     bundle = build_real_bundle(docs, table)
     embedder = queries
     weights = RankWeights()

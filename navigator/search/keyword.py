@@ -163,7 +163,11 @@ class KeywordIndex:
     def load(cls, folder: Path, mmap: bool = False) -> KeywordIndex:
         import bm25s
 
-        return cls(bm25s.BM25.load(str(folder), mmap=mmap))
+        retriever = bm25s.BM25.load(str(folder), mmap=mmap)
+        if mmap:  # plain arrays over the same mappings: np.memmap's slicing costs ~3 µs a call
+            for key in ("data", "indices", "indptr"):
+                retriever.scores[key] = retriever.scores[key].view(np.ndarray)
+        return cls(retriever)
 
 
 def idf_lucene(df: int, n: int) -> float:
