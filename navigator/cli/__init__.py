@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "sync",
     "history",
     "handoffs",
+    "backup",
 )
 
 
