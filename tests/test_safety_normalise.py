@@ -48,6 +48,17 @@ from navigator.chat.safety import normalise_for_safety, safe_detect
         ("SUICIDAL!!!", "suicidal"),
         ("I'm not OK. I want to die.", "im not ok . i want to die"),
         ("💊💊💊 tonight", "pills pills pills tonight"),
+        # slang and slips of the kind the first held-out set showed we missed
+        ("ngl i wanna unalive rn", "not going to lie i want to kill myself right now"),
+        ("he unalived himself", "he killed himself"),
+        ("sewer slide thoughts", "suicide thoughts"),
+        ("ready to self-delete", "ready to kill myself"),
+        ("commit sudoku", "commit suicide"),
+        ("i wanna rope", "i want to hang myself"),
+        ("i wnat to die", "i want to die"),
+        ("i want too die", "i want to die"),
+        ("jus want 2 dye", "just want to die"),
+        ("feel lik ending my lyfe", "feel like ending my life"),
     ],
 )
 def test_spellings_of_risk_become_plain_words(written: str, plain: str) -> None:
@@ -65,6 +76,10 @@ def test_spellings_of_risk_become_plain_words(written: str, plain: str) -> None:
         "A&E",
         "e.g. a lunch club",
         "sh, be quiet",
+        "we need to rope in some volunteers",
+        "I want to dye my hair",
+        "a wart on my hand",
+        "me too",
     ],
 )
 def test_ordinary_shorthand_is_not_turned_into_risk(ordinary: str) -> None:

@@ -23,6 +23,7 @@ class Contextual:
     before: frozenset[str]  # the word just before is one of these
     after: frozenset[str]  # or the word just after is one of these
     not_after: frozenset[str] = frozenset()  # ...and the word just after is none of these
+    anywhere: bool = False  # no company needed: only `not_after` holds it back ("unalive" → "kill myself")
 
 
 @dataclass
@@ -32,11 +33,20 @@ class Lexicon:
     textspeak: dict[str, str]
     contextual: dict[str, Contextual]
     misspellings: dict[str, str]
+    phrases: dict[str, str] = field(default_factory=dict)  # multi-word slang ("sewer slide" → "suicide")
     _fuzzy_targets: tuple[str, ...] = field(default=())
+    _short_targets: dict[str, str] = field(default_factory=dict)
+    _phrase_pattern: re.Pattern[str] | None = field(default=None)
     _fuzzy_memo: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._fuzzy_targets = tuple(sorted(w for w in self.risk if len(w) >= 5))
+        # Four-letter risk words are too short for edit distance ("wart" is one edit from "want"), but
+        # two letters swapped ("wnat", "lief") keeps every letter and is the commonest fast-typing slip.
+        self._short_targets = {"".join(sorted(w)): w for w in self.risk if len(w) == 4}
+        if self.phrases:
+            alternatives = "|".join(re.escape(k) for k in sorted(self.phrases, key=len, reverse=True))
+            self._phrase_pattern = re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
 
     def is_word(self, word: str) -> bool:
         return word in self.english or word in self.risk or word in self.textspeak
@@ -52,7 +62,11 @@ class Lexicon:
         fixed = self.misspellings.get(word)
         if fixed is not None:
             return fixed
-        if len(word) < 5 or word.isdigit() or self.is_word(word) or word in self.contextual:
+        if word.isdigit() or self.is_word(word) or word in self.contextual:
+            return word
+        if len(word) == 4:
+            return self._swapped(word)
+        if len(word) < 5:
             return word
         memo = self._fuzzy_memo.get(word)
         if memo is not None:
@@ -68,6 +82,21 @@ class Lexicon:
         if len(self._fuzzy_memo) < 50_000:  # bounded: a flood of unique junk must not grow it forever
             self._fuzzy_memo[word] = best
         return best
+
+    def _swapped(self, word: str) -> str:
+        """'wnat' → 'want': a four-letter non-word that is a risk word with two neighbours swapped."""
+        target = self._short_targets.get("".join(sorted(word)))
+        if target is None:
+            return word
+        diffs = [i for i in range(4) if word[i] != target[i]]
+        swapped = len(diffs) == 2 and diffs[1] == diffs[0] + 1
+        return target if swapped and word[diffs[0]] == target[diffs[1]] else word
+
+    def rephrase(self, text: str) -> str:
+        """Multi-word slang in normalised text → plain words ("self delete" → "kill myself")."""
+        if self._phrase_pattern is None:
+            return text
+        return self._phrase_pattern.sub(lambda m: self.phrases[m.group()], text)
 
     def uncensor(self, token: str) -> str | None:
         """'su*cide' → 'suicide', 'k*ll' → 'kill': stars and hashes stand for letters of a risk word."""
@@ -121,7 +150,7 @@ class Lexicon:
         rule = self.contextual.get(word)
         if (
             rule is not None
-            and (before in rule.before or after in rule.after)
+            and (rule.anywhere or before in rule.before or after in rule.after)
             and after not in rule.not_after
         ):
             return rule.replacement
@@ -162,8 +191,10 @@ def build_lexicon(
             frozenset(spec.get("before", [])),
             frozenset(spec.get("after", [])),
             frozenset(spec.get("not_after", [])),
+            bool(spec.get("anywhere", False)),
         )
-    return Lexicon(english, risk, textspeak, contextual, misspellings)
+    phrases = {" ".join(k.split()): v for k, v in _string_table(data, "phrases", where).items()}
+    return Lexicon(english, risk, textspeak, contextual, misspellings, phrases)
 
 
 def _fold(text: str) -> str:

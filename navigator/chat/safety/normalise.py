@@ -8,8 +8,9 @@ look-alike Cyrillic/Greek letters inside Latin words mapped back, apostrophes dr
 a few meaningful emoji turned into words (💊 → pills), censored words restored against the risk lexicon
 ("su*cide"), spaced or dotted letters joined ("s u i c i d e", "k.i.l.l"), leetspeak repaired when the
 repair is a real word ("d13", "su1c1de"), stretched letters collapsed ("diiieee" → "die", "kill" kept),
-known misspellings and near-misses of risk words repaired ("suicidle"), then text-speak expanded
-("kms" → "kill myself", "wanna" → "want to"). Sentence ends become " . " so phrase gaps never cross them.
+known misspellings and near-misses of risk words repaired ("suicidle", "wnat"), then text-speak expanded
+("kms" → "kill myself", "wanna" → "want to") and multi-word slang replaced ("sewer slide" → "suicide").
+Sentence ends become " . " so phrase gaps never cross them.
 
 It never raises on text (non-text is turned into text first) and its time is linear in the length,
 which is bounded: beyond MAX_CHARS only the head and the tail are read (risk often comes last).
@@ -86,7 +87,7 @@ def normalise_for_safety(text: object, lexicon: Lexicon | None = None) -> str:
     out: list[str] = []
     for i, word in enumerate(words):
         out.append(lex.expand(word, words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""))
-    return _tidy(" ".join(out))
+    return _tidy(lex.rephrase(" ".join(out)))
 
 
 def _unicode_clean(text: str) -> str:
