@@ -7,7 +7,7 @@ which a test keeps in step with this class.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
@@ -113,8 +113,54 @@ class Settings(BaseSettings):
         default=False,
         description=(
             "Take the client address from the last X-Forwarded-For entry (only behind a proxy that sets "
-            "it); used to slow down repeated failed sign-ins per address."
+            "it); used for every per-client limit: failed sign-ins, chat, search and import rates."
         ),
+    )
+
+    # -- protection: production mode, request limits, rate limits -----------------------------
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description=(
+            "'production' hides the interactive API docs (/docs, /redoc). Errors never show a stack "
+            "trace in either mode: people get a page (or JSON) with a reference to quote."
+        ),
+    )
+    openapi_in_production: bool = Field(
+        default=True,
+        description=(
+            "Keep serving the machine-readable API description /openapi.json in production (the "
+            "public API's contract for integrators; every guarded route still needs sign-in)."
+        ),
+    )
+    max_request_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description=(
+            "Largest request body the app reads (413 above it, counted as it streams, chunked or not); "
+            "curator uploads have their own larger MAX_UPLOAD_BYTES."
+        ),
+    )
+    max_json_depth: int = Field(
+        default=32, ge=2, description="Deepest nesting of arrays/objects a JSON request body may have (422)."
+    )
+    max_json_items: int = Field(
+        default=10_000,
+        ge=10,
+        description="Most items one JSON array or object in a request body may hold (422).",
+    )
+    search_rate_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description=(
+            "Searches (/api/search and the results page) one client address may make per minute, in "
+            "bursts up to this many (429 with Retry-After past it). Offices share an address: keep it "
+            "generous."
+        ),
+    )
+    import_rate_per_minute: int = Field(
+        default=10,
+        ge=1,
+        description="Imports one client address may start per minute (curator uploads, applies, feed syncs).",
     )
 
     # -- curators: bulk import in the browser, feeds --------------------------------------------

@@ -50,10 +50,12 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from navigator.app.logredact import install_access_log_redaction
         from navigator.geo.outcodes import OutcodeTable
         from navigator.search.service import SearchService
         from navigator.store.db import Store
 
+        install_access_log_redaction()  # what people search for stays out of the access log
         store = Store.open(settings)
         table = OutcodeTable.load_default()
         service = search_service or SearchService(settings, store, table=table)
@@ -70,7 +72,17 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
         finally:
             store.dispose()
 
-    app = FastAPI(title="Neighbourhood Navigator", version="0.1.0", lifespan=lifespan)
+    production = settings.env == "production"
+    app = FastAPI(
+        title="Neighbourhood Navigator",
+        version="0.1.0",
+        lifespan=lifespan,
+        # Production: no interactive docs (they need inline script and a CDN, which our CSP refuses,
+        # and they are a map for probing); the JSON schema stays unless switched off.
+        docs_url=None if production else "/docs",
+        redoc_url=None if production else "/redoc",
+        openapi_url="/openapi.json" if not production or settings.openapi_in_production else None,
+    )
     app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)
@@ -120,12 +132,20 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
 
     from fastapi.staticfiles import StaticFiles
 
+    from navigator.app.errors import install_error_pages
+    from navigator.app.limits import install_body_limits
+    from navigator.app.ratelimits import install_rate_limits
     from navigator.app.security import install_security_headers
     from navigator.app.templating import STATIC_DIR
     from navigator.auth.install import install_auth
 
+    # Middleware added first runs innermost: body limits next to the routes, rate limits before
+    # any body is read, security headers on every answer (refusals included), CSRF cookie outside.
+    install_body_limits(app, settings)
+    install_rate_limits(app, settings)
     install_security_headers(app, settings)
     install_auth(app, settings)
+    install_error_pages(app, settings)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for name in ROUTERS:
         try:
