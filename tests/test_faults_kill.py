@@ -1,0 +1,212 @@
+"""SIGKILL at random points during an import, many runs: afterwards the store always passes
+`PRAGMA integrity_check`, holds exactly the data from before the import or exactly the data after
+it (never a mixture), and running the import again completes it.
+
+The kill points are seeded (NAVIGATOR_FAULT_SEED) and spread over the whole import, calibrated from
+an uninterrupted run. NAVIGATOR_FAULT_RUNS sets how many (default 15; try 200 locally).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from navigator.config import Settings
+from navigator.store.db import Store
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "directory_data" / "sample-services.csv"
+ZYGOTE = Path(__file__).parent / "fixtures" / "faults" / "import_zygote.py"
+RUNS = int(os.environ.get("NAVIGATOR_FAULT_RUNS", "15"))
+SEED = int(os.environ.get("NAVIGATOR_FAULT_SEED", "20240607"))
+# Rows whose content is not the import's own: bookkeeping of which run did it.
+NOT_COMPARED = {"import_batch", "alembic_version", "store_state", "embedding"}
+
+
+def write_versions(folder: Path) -> tuple[Path, Path]:
+    """Two versions of an original directory made from the sample: `before` is the sample; `after`
+    changes one description in seven and adds renamed copies of 80 listings (an import of ~1 s:
+    long enough to be hit anywhere, short enough to run many times)."""
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0])
+    before, after = folder / "before.csv", folder / "after.csv"
+    note = " We now also meet on the first Saturday of the month."
+    changed = [{**r, "description": r["description"] + note} if i % 7 == 0 else r for i, r in enumerate(rows)]
+    added = [
+        {**r, "service_id": r["service_id"] + "-B", "service_name": r["service_name"] + " (East)"}
+        for r in rows[:80]
+    ]
+    for path, content in ((before, rows), (after, changed + added)):
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(content)
+    return before, after
+
+
+@dataclass
+class State:
+    services: list[tuple[Any, ...]]
+    counts: dict[str, int]
+    batches: int
+    unfinished_batches: int
+
+    def key(self) -> str:
+        blob = json.dumps([self.services, self.counts], sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def read_state(db_file: Path) -> State:
+    """A canonical dump: every listing's id and content hash, and how many rows each table holds."""
+    db = sqlite3.connect(db_file)
+    try:
+        services = [
+            tuple(r)
+            for r in db.execute(
+                "SELECT source, source_id, content_hash, status, name FROM service ORDER BY source, source_id"
+            )
+        ]
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        counts = {
+            t: int(db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
+            for t in sorted(tables)
+            if t not in NOT_COMPARED and not t.startswith("sqlite_")
+        }
+        batches, unfinished = db.execute(
+            "SELECT count(*), count(*) - count(finished_at) FROM import_batch"
+        ).fetchone()
+    finally:
+        db.close()
+    return State(services, counts, int(batches), int(unfinished))
+
+
+def check_integrity(db_file: Path) -> None:
+    db = sqlite3.connect(db_file)  # a fresh connection: recovers the WAL the killed process left
+    try:
+        assert [r[0] for r in db.execute("PRAGMA integrity_check")] == ["ok"]
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        db.close()
+
+
+class Zygote:
+    """The warm forking driver (tests/fixtures/faults/import_zygote.py) as a subprocess."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ZYGOTE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
+
+    def run(self, data_dir: Path, file: Path, kill_after: float | None = None) -> tuple[int, bool, float]:
+        """Import `file` into `data_dir`; SIGKILL it `kill_after` seconds in. (status, killed, seconds)"""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        delay = "-" if kill_after is None else f"{kill_after:.4f}"
+        self.proc.stdin.write(f"{data_dir}\t{file}\t{delay}\n")
+        self.proc.stdin.flush()
+        tag, status, killed, seconds = self.proc.stdout.readline().rstrip("\n").split("\t")
+        assert tag == "done"
+        return int(status), killed == "1", float(seconds)
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[Zygote]:
+    z = Zygote()
+    yield z
+    z.close()
+
+
+def db_file(data_dir: Path) -> Path:
+    return data_dir / "navigator.db"
+
+
+def last_stage(data_dir: Path) -> str:
+    lines = (data_dir / "fault-stage").read_text(encoding="utf-8").splitlines()
+    return lines[-1] if lines else "starting"
+
+
+def reset(data_dir: Path, snapshot: bytes) -> None:
+    """Put the store back to the state before the import (no WAL left from the last run)."""
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_file(data_dir)) + suffix).unlink(missing_ok=True)
+    db_file(data_dir).write_bytes(snapshot)
+
+
+def test_sigkill_during_import_leaves_old_or_new_and_a_rerun_completes(
+    tmp_path: Path, zygote: Zygote
+) -> None:
+    before_csv, after_csv = write_versions(tmp_path)
+    data_dir = tmp_path / "data"
+    Store.open(Settings(data_dir=data_dir)).dispose()  # migrations applied once, outside the runs
+    status, _, _ = zygote.run(data_dir, before_csv)
+    assert status == 0
+    check_integrity(db_file(data_dir))
+    with sqlite3.connect(db_file(data_dir)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    snapshot = db_file(data_dir).read_bytes()
+    old = read_state(db_file(data_dir))
+    # The uninterrupted import: the "new" state, and how long an import takes here and now.
+    status, _, full = zygote.run(data_dir, after_csv)
+    assert status == 0
+    new = read_state(db_file(data_dir))
+    assert old.key() != new.key() and len(new.services) == len(old.services) + 80
+    rng = random.Random(SEED)
+    outcomes: dict[str, int] = {"killed→old": 0, "killed→new": 0, "finished": 0, "killed while writing": 0}
+    log: list[str] = []
+    for run in range(RUNS):
+        reset(data_dir, snapshot)
+        kill_after = rng.uniform(0.0, full * 1.15)  # a few land after the end: "finished"
+        status, killed, took = zygote.run(data_dir, after_csv, kill_after)
+        where = f"run {run} (seed {SEED}, kill at {kill_after:.3f} s of ~{full:.2f} s)"
+        stage = last_stage(data_dir)
+        log.append(f"{where}: killed={killed} after {took:.3f} s, in stage {stage!r}")
+        # "checking" is the last tick before the write transaction begins.
+        if killed and stage.split(" ")[0] in ("checking", "saving", "duplicates"):
+            outcomes["killed while writing"] += 1
+        assert killed or status == 0, f"{where}: the import failed by itself (status {status})"
+        check_integrity(db_file(data_dir))
+        state = read_state(db_file(data_dir))
+        assert state.unfinished_batches == 0, f"{where}: a half-recorded import batch"
+        if state.key() == old.key():
+            assert killed and state.batches == old.batches, where
+            outcomes["killed→old"] += 1
+        else:
+            assert state.key() == new.key(), f"{where}: the store holds neither the old nor the new data"
+            assert state.batches == new.batches, where
+            outcomes["killed→new" if killed else "finished"] += 1
+        # Running the import again completes it.
+        status, killed, _ = zygote.run(data_dir, after_csv)
+        assert status == 0 and not killed
+        check_integrity(db_file(data_dir))
+        assert read_state(db_file(data_dir)).key() == new.key(), f"{where}: the re-run did not complete it"
+    print(f"\nSIGKILL runs: {RUNS}, outcomes {outcomes}, uninterrupted import {full:.2f} s")
+    # The kills did land inside imports, most of them in the write transaction.
+    assert outcomes["killed→old"] >= 1, log
+    assert outcomes["killed while writing"] >= RUNS // 3, log
