@@ -8,98 +8,26 @@ an uninterrupted run. NAVIGATOR_FAULT_RUNS sets how many (default 15; try 200 lo
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 import os
 import random
 import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from navigator.config import Settings
 from navigator.store.db import Store
 
+sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "faults"))
+from fault_store import check_integrity, db_file, read_state, write_versions
+
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "directory_data" / "sample-services.csv"
 ZYGOTE = Path(__file__).parent / "fixtures" / "faults" / "import_zygote.py"
 RUNS = int(os.environ.get("NAVIGATOR_FAULT_RUNS", "15"))
 SEED = int(os.environ.get("NAVIGATOR_FAULT_SEED", "20240607"))
-# Rows whose content is not the import's own: bookkeeping of which run did it.
-NOT_COMPARED = {"import_batch", "alembic_version", "store_state", "embedding"}
-
-
-def write_versions(folder: Path) -> tuple[Path, Path]:
-    """Two versions of an original directory made from the sample: `before` is the sample; `after`
-    changes one description in seven and adds renamed copies of 80 listings (an import of ~1 s:
-    long enough to be hit anywhere, short enough to run many times)."""
-    with SAMPLE.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = list(rows[0])
-    before, after = folder / "before.csv", folder / "after.csv"
-    note = " We now also meet on the first Saturday of the month."
-    changed = [{**r, "description": r["description"] + note} if i % 7 == 0 else r for i, r in enumerate(rows)]
-    added = [
-        {**r, "service_id": r["service_id"] + "-B", "service_name": r["service_name"] + " (East)"}
-        for r in rows[:80]
-    ]
-    for path, content in ((before, rows), (after, changed + added)):
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(content)
-    return before, after
-
-
-@dataclass
-class State:
-    services: list[tuple[Any, ...]]
-    counts: dict[str, int]
-    batches: int
-    unfinished_batches: int
-
-    def key(self) -> str:
-        blob = json.dumps([self.services, self.counts], sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:12]
-
-
-def read_state(db_file: Path) -> State:
-    """A canonical dump: every listing's id and content hash, and how many rows each table holds."""
-    db = sqlite3.connect(db_file)
-    try:
-        services = [
-            tuple(r)
-            for r in db.execute(
-                "SELECT source, source_id, content_hash, status, name FROM service ORDER BY source, source_id"
-            )
-        ]
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        counts = {
-            t: int(db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
-            for t in sorted(tables)
-            if t not in NOT_COMPARED and not t.startswith("sqlite_")
-        }
-        batches, unfinished = db.execute(
-            "SELECT count(*), count(*) - count(finished_at) FROM import_batch"
-        ).fetchone()
-    finally:
-        db.close()
-    return State(services, counts, int(batches), int(unfinished))
-
-
-def check_integrity(db_file: Path) -> None:
-    db = sqlite3.connect(db_file)  # a fresh connection: recovers the WAL the killed process left
-    try:
-        assert [r[0] for r in db.execute("PRAGMA integrity_check")] == ["ok"]
-        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    finally:
-        db.close()
 
 
 class Zygote:
@@ -141,10 +69,6 @@ def zygote() -> Iterator[Zygote]:
     z = Zygote()
     yield z
     z.close()
-
-
-def db_file(data_dir: Path) -> Path:
-    return data_dir / "navigator.db"
 
 
 def last_stage(data_dir: Path) -> str:

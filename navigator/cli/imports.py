@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,9 @@ from rich.table import Table
 from navigator.cli._app import app, get_context
 from navigator.ingest.formats import FORMAT_CHOICES
 from navigator.ingest.report import ImportReport, Warning_
+
+if TYPE_CHECKING:
+    from navigator.cli._app import CliContext
 
 SHOW_AT_MOST = 25
 
@@ -43,14 +46,45 @@ def import_command(
     ] = True,
 ) -> None:
     """Import listings. Re-running is safe: unchanged records are skipped, changed ones updated."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+    from sqlalchemy.exc import DBAPIError
 
-    from navigator.ingest.pipeline import import_paths
+    from navigator.ingest.pipeline import store_write_problem
+    from navigator.store.db import StoreError
 
     c = get_context(ctx)
     if fmt not in FORMAT_CHOICES:
         c.err.print(f"[red]Unknown format '{fmt}'.[/] Choose one of: {', '.join(FORMAT_CHOICES)}.")
         raise typer.Exit(2)
+    try:
+        report = _run_import(c, paths, source=source, fmt=fmt, dry_run=dry_run, as_json=as_json)
+    except StoreError as exc:
+        c.err.print(f"[red]Import failed:[/] {exc}")
+        raise typer.Exit(1) from exc
+    except DBAPIError as exc:  # opening the store (before the import began) failed the same ways
+        problem = store_write_problem(exc, _store_location(c.settings.resolved_database_url))
+        if problem is None:
+            raise
+        c.err.print(f"[red]Import failed:[/] {problem}")
+        raise typer.Exit(1) from exc
+    if build_index and report.changed and not dry_run:
+        report.index_message = _rebuild_index(ctx)
+    if report_file:
+        report.write_json(report_file)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        render_report(report, c.console)
+    raise typer.Exit(report.exit_code())
+
+
+def _run_import(
+    c: CliContext, paths: list[Path], *, source: str | None, fmt: str, dry_run: bool, as_json: bool
+) -> ImportReport:
+    """The import with a progress bar on stderr (none with --json)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    from navigator.ingest.pipeline import import_paths
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -70,15 +104,14 @@ def import_command(
         report = import_paths(
             c.store, paths, settings=c.settings, source=source, fmt=fmt, dry_run=dry_run, progress=progress
         )
-    if build_index and report.changed and not dry_run:
-        report.index_message = _rebuild_index(ctx)
-    if report_file:
-        report.write_json(report_file)
-    if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False, default=str))
-    else:
-        render_report(report, c.console)
-    raise typer.Exit(report.exit_code())
+    return report
+
+
+def _store_location(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.database if parsed.get_backend_name() == "sqlite" else None
 
 
 def _rebuild_index(ctx: typer.Context) -> str:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from navigator.config import Settings
@@ -24,7 +25,7 @@ from navigator.ingest.readers.base import FileUnreadable, RawRecord
 from navigator.ingest.record import ServiceRecord
 from navigator.ingest.validate import validate
 from navigator.store import models as m
-from navigator.store.db import Store
+from navigator.store.db import Store, StoreError
 from navigator.store.duplicates import judged_pairs, load_dedupe_entries, save_pairs
 from navigator.store.review_queries import kept_message
 from navigator.store.writer import ListingWriter, bump_generation
@@ -121,7 +122,46 @@ def import_paths(
                 raise _DryRun
     except _DryRun:
         pass
+    except DBAPIError as exc:
+        problem = store_write_problem(exc, store.engine.url.database if store.is_sqlite else None)
+        if problem is None:
+            raise
+        raise StoreError(problem) from exc
     return report
+
+
+# SQLite's primary result codes for a store that cannot be written (extended codes share the low byte).
+_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 8, 10, 13, 14
+
+
+def store_write_problem(exc: BaseException, location: str | None = None) -> str | None:
+    """A message for people when the store itself refused a write (full disk, read-only, I/O error),
+    or None for anything else. The import ran in one transaction, so nothing of it was saved."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    where = f"The store at {location}" if location else "The store"
+    nothing = "Nothing from this import was saved; the store is as it was."
+    primary = code & 0xFF
+    if primary == _SQLITE_FULL:
+        return (
+            f"{where} could not grow: the disk is full (or the database reached its size limit). {nothing} "
+            "Free some disk space (an import needs room for its changes twice over, in the store and its "
+            "write-ahead log) and run the import again."
+        )
+    if primary == _SQLITE_READONLY:
+        return (
+            f"{where} is read-only, so the import could not be saved. {nothing} Check that the user "
+            "running Navigator may write the store file and its folder, and that the disk is not mounted "
+            "read-only; then run the import again."
+        )
+    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return (
+            f"{where} could not be opened for writing ({orig}). {nothing} Check the disk: free space, "
+            "permissions, and that it is mounted read-write; then run the import again."
+        )
+    return None
 
 
 def _read_all(paths: list[Path], fmt: str, settings: Settings, report: rpt.ImportReport) -> list[RawRecord]:
