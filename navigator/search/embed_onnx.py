@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,11 @@ import numpy as np
 
 from navigator.search.embedder import MAX_TOKENS, EmbedderError
 
-BATCH = 16  # measured: larger batches were slower on 2 cores (bench/embed_backends.py)
+# Documents go in small batches of similar token counts, one single-threaded session per core
+# working through them side by side: on 2 cores that beat one two-threaded session on batches of
+# 16 by ~1.3x (less padding, no thread hand-offs inside each small matrix product);
+# bench/embed_throughput.py --only parallel.
+BATCH = 8
 
 
 def model_fingerprint(model_path: Path) -> str:
@@ -151,7 +157,7 @@ class OnnxEmbedder:
     """Two sessions over one model file, both on up to 2 threads. Queries run with spinning off:
     idle spinning threads steal the CPU from the numpy/faiss search that follows (measured 3.6 →
     6.6 ms), and one thread instead of two made a 27-token query 10.4 ms instead of 6.2 on a calm
-    machine. Batches of documents run with spinning on (made on first use).
+    machine. Documents run on one single-threaded session per thread, made on first use.
 
     `variant="int8"` runs a dynamically quantised copy (int8 MatMul and Attention weights, per
     channel, 7-bit for CPUs without VNNI), made from the fp32 export on first use. Its vectors
@@ -179,6 +185,7 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self.unpadded = Tokenizer.from_str(self.tokenizer.to_str())  # documents: padded per batch here
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - pads to the longest in each batch
         target = cache_dir / f"{model_path.name}-{model_fingerprint(model_path)}" / "model.onnx"
         if not target.is_file():
@@ -197,28 +204,57 @@ class OnnxEmbedder:
         self.onnx_path = target
         self.threads = threads or min(2, os.cpu_count() or 1)
         self.session = _session(target, self.threads)
-        self.document_session: Any = None
+        self.document_sessions: queue.SimpleQueue[Any] | None = None
 
     def _run(self, texts: list[str], session: Any = None) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        out = (session or self.session).run(
+        return self._infer(ids, mask, session or self.session)
+
+    @staticmethod
+    def _infer(ids: np.ndarray, mask: np.ndarray, session: Any) -> np.ndarray:
+        out = session.run(
             None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         )
         return np.asarray(out[0], dtype=np.float32)
+
+    def _document_sessions(self) -> queue.SimpleQueue[Any]:
+        if self.document_sessions is None:
+            self.document_sessions = queue.SimpleQueue()
+            for _ in range(self.threads):
+                self.document_sessions.put(_session(self.onnx_path, 1))
+        return self.document_sessions
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return result
-        if self.document_session is None:
-            self.document_session = _session(self.onnx_path, self.threads, spinning=True)
-        # Sort by length so each batch pads to similar lengths; put rows back in input order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            result[chunk] = self._run([texts[i] for i in chunk], self.document_session)
+        token_ids = [e.ids for e in self.unpadded.encode_batch(texts)]
+        # Sorted by token count, each batch pads to almost nothing; rows go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(token_ids[i]))
+        chunks = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        sessions = self._document_sessions()
+
+        def embed(chunk: list[int]) -> None:
+            width = max(len(token_ids[i]) for i in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, i in enumerate(chunk):
+                ids[row, : len(token_ids[i])] = token_ids[i]
+                mask[row, : len(token_ids[i])] = 1
+            session = sessions.get()  # each session is run by one thread at a time
+            try:
+                result[chunk] = self._infer(ids, mask, session)
+            finally:
+                sessions.put(session)
+
+        if self.threads == 1 or len(chunks) == 1:
+            for chunk in chunks:
+                embed(chunk)
+        else:
+            with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="embed") as pool:
+                list(pool.map(embed, chunks))  # ONNX Runtime releases the GIL while it runs
         return result
 
     def embed_query(self, text: str) -> np.ndarray:
