@@ -3,8 +3,10 @@ a newly published build without a restart and without failing a request.
 
 A request checks the CURRENT pointer at most once a second (one stat). When it changed, the new build
 is loaded in a background thread while the old searcher keeps answering; the swap is a single
-reference assignment once the new one is fully loaded. A build that fails to load (wrong model, a
-broken folder) is reported and the old one stays in service.
+reference assignment once the new one is fully loaded, checked and has answered a probe search. A
+build that fails to load (wrong model, a truncated or missing file) is logged as a warning and the old
+one stays in service; when nothing is serving yet (a start), the newest older build that loads is
+used instead and `degraded` says so. The broken build is not retried until CURRENT changes again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from navigator.config import Settings
@@ -20,7 +23,7 @@ from navigator.search.embedder import Embedder, QueryCache, load_embedder, model
 from navigator.search.engine import Searcher
 from navigator.search.factory import build_searcher
 from navigator.search.manifest import IndexMismatch
-from navigator.search.publish import current_folder, pointer_stamp
+from navigator.search.publish import builds, current_folder, pointer_stamp
 from navigator.search.schema import SearchRequest, SearchResponse
 
 if TYPE_CHECKING:
@@ -53,7 +56,9 @@ class SearchService:
         self._checked = 0.0
         self._lock = threading.Lock()
         self._loading: threading.Thread | None = None
-        self.problem: str | None = None
+        self.problem: str | None = None  # why nothing can be searched (requests get IndexUnavailable)
+        self.degraded: str | None = None  # why an older build than the published one is serving
+        self._failed_stamp: tuple[int, int] | None = None
         self._query_cache: QueryCache | None = None
         self._generation: tuple[float, int] = (0.0, -1)
 
@@ -80,30 +85,54 @@ class SearchService:
             self.problem = f"No search index has been built in {index_dir}. Run `navigator index build`."
             return
         try:
-            embedder = self.embedder
-            bundle = IndexBundle.load(folder, model_id_for(self.settings), embedder.dimensions)
-            if self._query_cache is None:
-                self._query_cache = QueryCache(embedder, store=self.store)
-            searcher = build_searcher(
-                bundle, embedder, self.table, self.settings, query_cache=self._query_cache
-            )
-        except IndexMismatch as exc:
-            self.problem = str(exc)
-            log.error("search index not loaded: %s", exc)
-            return
+            searcher = self._open(folder)
+            note = None
         except Exception as exc:
-            self.problem = (
-                f"Index build {folder.name} could not be loaded ({exc}). Run `navigator index build`."
-            )
-            log.exception("search index not loaded")
-            return
+            self._failed_stamp = stamp  # not retried until CURRENT changes again
+            problem = _why_not_loaded(folder, exc)
+            serving = self._searcher
+            if serving is not None:
+                self.degraded = f"{problem} Still serving build {serving.bundle.manifest.build_id}."
+                log.warning("search: %s", self.degraded)
+                return
+            fallback = self._open_previous(index_dir, skip=folder.name)
+            if fallback is None:
+                self.problem = problem
+                log.error("search index not loaded: %s", problem)
+                return
+            searcher = fallback
+            note = f"{problem} Serving the previous build {searcher.bundle.manifest.build_id} instead."
+            log.warning("search: %s", note)
         old, self._searcher = self._searcher, searcher  # the swap: one assignment
         self._stamp = stamp
         self.problem = None
-        log.info("search index %s loaded (%d listings)", folder.name, bundle.count)
+        self.degraded = note
+        log.info("search index %s loaded (%d listings)", folder.name, searcher.bundle.count)
         if old is not None:
             # Requests still holding the old searcher finish first; its docs file closes with GC.
             pass
+
+    def _open(self, folder: Path) -> Searcher:
+        """Load one build and prove it answers, or raise: a broken build never goes into service."""
+        embedder = self.embedder
+        bundle = IndexBundle.load(folder, model_id_for(self.settings), embedder.dimensions)
+        _check_consistent(bundle)
+        if self._query_cache is None:
+            self._query_cache = QueryCache(embedder, store=self.store)
+        searcher = build_searcher(bundle, embedder, self.table, self.settings, query_cache=self._query_cache)
+        searcher.search(SearchRequest(q="someone to talk to"))  # reads every part of the build once
+        return searcher
+
+    def _open_previous(self, index_dir: Path, skip: str) -> Searcher | None:
+        """The newest older build that loads (a fallback while the published one is broken)."""
+        for name in sorted(builds(index_dir), reverse=True):
+            if name == skip:
+                continue
+            try:
+                return self._open(index_dir / name)
+            except Exception as exc:
+                log.warning("search: previous %s", _why_not_loaded(index_dir / name, exc))
+        return None
 
     def load(self) -> None:
         """Load the published build now (startup, tests)."""
@@ -119,7 +148,9 @@ class SearchService:
             return
         self._checked = now
         stamp = pointer_stamp(self.settings.resolved_index_dir)
-        if stamp == self._stamp or (self._loading is not None and self._loading.is_alive()):
+        if stamp in (self._stamp, self._failed_stamp) or (
+            self._loading is not None and self._loading.is_alive()
+        ):
             return
         if self._searcher is None:
             self._load(stamp)  # nothing to serve meanwhile: load in this request
@@ -164,6 +195,29 @@ class SearchService:
         _one_omp_thread()  # OpenMP's thread count is per calling thread: set it in each worker
         searcher = self.searcher
         return searcher.search(request, stale=self.is_stale(searcher))
+
+
+def _why_not_loaded(folder: Path, exc: Exception) -> str:
+    if isinstance(exc, IndexMismatch):
+        return str(exc)
+    why = f"{type(exc).__name__}: {exc}"
+    return f"Index build {folder.name} could not be loaded ({why}). Run `navigator index build`."
+
+
+def _check_consistent(bundle: IndexBundle) -> None:
+    """Every part of a build describes the same rows (a truncated or swapped file fails here)."""
+    m = bundle.manifest
+    sizes = {"vectors": int(bundle.vectors.shape[0]), "ids": len(bundle.ids), "filters": bundle.filters.n}
+    sizes["ann"] = bundle.ann.count()
+    wrong = {name: n for name, n in sizes.items() if n != m.count}
+    if bundle.vectors.ndim != 2 or (m.count and bundle.vectors.shape[1] != m.dimensions):
+        wrong["vector dimensions"] = int(bundle.vectors.shape[-1])
+    if wrong:
+        found = ", ".join(f"{name} {n}" for name, n in wrong.items())
+        raise IndexMismatch(
+            f"Index build {m.build_id} is inconsistent: its manifest says {m.count} listings of "
+            f"{m.dimensions} dimensions but found {found}. Run `navigator index build`."
+        )
 
 
 def _one_omp_thread() -> None:
