@@ -77,6 +77,26 @@ def query_p50(embedder: OnnxEmbedder) -> float:
     return statistics.median(times)
 
 
+def fp32_ceiling(mean_tokens: float, config: dict[str, int]) -> tuple[float, float]:
+    """(GFLOP/s of this CPU's float matrix products on all cores, the listings/s they allow).
+
+    An encoder layer does 4·h² (Q, K, V, output) + 2·h·ffn (feed-forward) multiply-adds per token,
+    plus 2·n·h for the attention scores and mix; MiniLM-L6 at ~143 tokens is ~3 GFLOP a listing.
+    The matrix product below has the shape of a feed-forward layer on a batch of 8 listings."""
+    h, ffn, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    n = mean_tokens
+    flops = 2 * layers * n * (4 * h * h + 2 * h * ffn + 2 * n * h)
+    a = np.random.default_rng(0).random((8 * int(n), h), dtype=np.float32)
+    b = np.random.default_rng(1).random((h, ffn), dtype=np.float32)
+    a @ b
+    t0, runs = time.perf_counter(), 0
+    while time.perf_counter() - t0 < 3:
+        a @ b
+        runs += 1
+    gflops = runs * 2 * a.shape[0] * h * ffn / (time.perf_counter() - t0) / 1e9
+    return gflops, gflops * 1e9 / flops
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=512)
@@ -95,6 +115,15 @@ def main() -> None:
     print(
         f"{len(texts)} listings, tokens mean {np.mean(lengths):.0f} median {np.median(lengths):.0f}; "
         f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    import json
+
+    config = json.loads((path / "config.json").read_text())
+    gflops, ceiling = fp32_ceiling(float(np.mean(lengths)), config)
+    print(
+        f"this CPU's float matrix products (numpy, all cores): {gflops:.0f} GFLOP/s -> at most "
+        f"{ceiling:.0f} listings/s in fp32 even if every layer ran at that speed",
         flush=True,
     )
     fp32_path = embedder.onnx_path
