@@ -138,7 +138,13 @@ def summary(name: str, rows: list[tuple[float, float]]) -> dict[str, float]:
 def http_bench(data_dir: Path, cold: list[str], port: int) -> dict[str, float]:
     import httpx
 
-    env = {**os.environ, "NAVIGATOR_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    # One client sends every request: per-client rate limits would measure the limiter.
+    env = {
+        **os.environ,
+        "NAVIGATOR_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "NAVIGATOR_SEARCH_RATE_PER_MINUTE": "1000000",
+    }
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [
