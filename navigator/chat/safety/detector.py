@@ -37,6 +37,8 @@ def detect(
     for hit in hits:
         if not hit.negated:
             reason = f"phrase rule ({hit.category}): {hit.matched!r}"
+            if hit.rule.startswith("signals:"):
+                reason += f" ({hit.rule})"
             _keep(found, SafetyResult(hit.category, hit.confidence, hit.matched, reason, hit.subject))
     if embedder is not None:
         # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.

@@ -14,6 +14,10 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from navigator.chat.safety.config import SafetyConfigError, read_toml
 
+_JOINABLE = frozenset(
+    ("a", "i", "to", "me", "my", "of", "it", "up", "in", "on", "so", "be", "do", "go", "no", "im")
+)
+
 
 @dataclass(frozen=True)
 class Contextual:
@@ -141,7 +145,9 @@ class Lexicon:
         if len(word) < 6 or len(word) > 30 or self.is_word(word):
             return None
         words = self.segment(word)
-        if len(words) < 2 or any(len(w) < 2 and w not in ("a", "i") for w in words):
+        # Short pieces must be little words people really run together ("wanttodie"); otherwise an
+        # unknown word is split into junk around a risk word ("selfies" → "self i es").
+        if len(words) < 2 or any(len(w) < 3 and w not in _JOINABLE for w in words):
             return None
         return words if any(w in self.risk and len(w) >= 3 for w in words) else None
 

@@ -10,12 +10,13 @@ the same message still matches ("… bereaved by suicide. some days i want to di
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from navigator.chat.safety.config import SafetyConfigError, read_toml
+from navigator.chat.safety.signals import SignalGroup, SignalSettings, build_signals, combine, find
 
 CATEGORIES = ("suicide", "self_harm", "domestic_abuse", "child_at_risk", "medical_emergency")
 MASK_WORD = "xx"
@@ -53,6 +54,8 @@ class RuleSet:
     first_person: frozenset[str]
     third_person: frozenset[str]
     medical_advice: tuple[re.Pattern[str], ...]
+    signals: tuple[SignalGroup, ...] = ()
+    signal_settings: SignalSettings = field(default_factory=lambda: SignalSettings(1.0, 0.8, 400))
 
     def mask(self, text: str) -> str:
         for pattern in self.masks:
@@ -76,6 +79,21 @@ class RuleSet:
                         rule.source,
                     )
                 )
+        # Weak cues of different concepts that add up (signals.py); never negated: each cue is
+        # ordinary alone, and "not" before one of them does not undo the other.
+        for called in combine(find(masked, self.signals), self.signal_settings):
+            hits.append(
+                Hit(
+                    called.category,
+                    self.signal_settings.confidence,
+                    called.matched,
+                    called.start,
+                    called.end,
+                    False,
+                    self._subject(masked, called.start, called.matched),
+                    called.rule,
+                )
+            )
         return hits
 
     def _before(self, text: str, start: int, count: int) -> list[str]:
@@ -155,6 +173,7 @@ def build_rules(data: dict[str, Any], where: str) -> RuleSet:
         compile_one(p, "[medical_advice]") for p in _list(data, "medical_advice", "patterns", where)
     )
     negation = data.get("negation", {})
+    signals, signal_settings = build_signals(data, where, CATEGORIES, compile_one)
     return RuleSet(
         rules=tuple(rules),
         masks=masks,
@@ -164,6 +183,8 @@ def build_rules(data: dict[str, Any], where: str) -> RuleSet:
         first_person=frozenset(_list(data, "subject", "self", where)),
         third_person=frozenset(_list(data, "subject", "other", where)),
         medical_advice=medical,
+        signals=signals,
+        signal_settings=signal_settings,
     )
 
 
