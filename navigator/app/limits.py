@@ -80,7 +80,7 @@ def json_shape_problem(value: Any, max_depth: int, max_items: int) -> tuple[str,
     while stack:
         node, depth, where = stack.pop()
         if depth > max_depth:
-            return where, f"nested deeper than {max_depth} levels"
+            return where, f"is nested deeper than {max_depth} levels"
         if len(node) > max_items:
             return where, f"holds {len(node):,} items; at most {max_items:,} are allowed"
         children = node.items() if isinstance(node, dict) else enumerate(node)
@@ -100,7 +100,7 @@ def check_json_body(body: bytes, settings: Settings) -> tuple[str, str] | None:
     try:
         value = json.loads(body)
     except RecursionError:  # deeper than Python's parser goes, so certainly deeper than the limit
-        return "$", f"nested deeper than {settings.max_json_depth} levels"
+        return "$", f"is nested deeper than {settings.max_json_depth} levels"
     except ValueError:
         return None
     if not isinstance(value, dict | list):
@@ -196,7 +196,7 @@ class BodyLimitMiddleware:
         problem = check_json_body(body, self.settings)
         if problem is not None:
             where, what = problem
-            text = f"The JSON body is too complex: {where} is {what}. Send simpler JSON."
+            text = f"The JSON body is too complex: {where} {what}. Send simpler JSON."
             await self._refuse(scope, receive, send, 422, text, field=where)
             return
         sent = False
