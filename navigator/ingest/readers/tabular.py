@@ -295,10 +295,19 @@ def read_xlsx(path: Path) -> list[Grid]:
         for sheet in book.worksheets:
             sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row
             rows: list[Row] = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [xlsx_cell_text(v) for v in values]
-                if any(c.strip() for c in cells):
-                    rows.append(Row(number, cells))
+            number = 0
+            try:
+                # read-only mode parses each sheet's XML only now, as its rows are read
+                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    cells = [xlsx_cell_text(v) for v in values]
+                    if any(c.strip() for c in cells):
+                        rows.append(Row(number, cells))
+            except Exception as exc:  # damaged sheet XML: ParseError, bad cell references, ...
+                raise FileUnreadable(
+                    f"{path.name} [{sheet.title}]",
+                    f"the sheet is damaged after row {number} ({exc}); open the workbook in Excel or "
+                    "LibreOffice, save it again as .xlsx (or export CSV) and import that",
+                ) from exc
             grids.append(Grid(f"{path.name} [{sheet.title}]", rows, "xlsx"))
     finally:
         book.close()
