@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.responses import redirect, refusals
 from navigator.app.templating import templates
 from navigator.auth import sessions, throttle
 from navigator.auth.csrf import CsrfDep, apply_pending_cookie
@@ -89,7 +90,7 @@ def _sign_in_page(
     return _page(request, "auth/sign_in.html", context, status_code)
 
 
-@router.get("/sign-in", summary="The sign-in form")
+@router.get("/sign-in", summary="The sign-in form", response_class=HTMLResponse, responses=refusals(422))
 async def sign_in_form(
     request: Request, user: OptionalUserDep, next: str | None = None, signed_out: bool = False
 ) -> Response:
@@ -97,7 +98,14 @@ async def sign_in_form(
     return _sign_in_page(request, user, next_url=safe_next(next) or "", flash=flash)
 
 
-@router.post("/sign-in", summary="Sign in with email and password (form)")
+@router.post(
+    "/sign-in",
+    summary="Sign in with email and password (form)",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Signed in: on to `next`, or the home page for this role.")
+    | refusals(400, 401, 403, 422, 429, html=True),
+)
 def sign_in(
     request: Request,
     _csrf: CsrfDep,
@@ -152,7 +160,13 @@ def sign_in(
     return response
 
 
-@router.post("/sign-out", summary="End this browser's session")
+@router.post(
+    "/sign-out",
+    summary="End this browser's session",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Signed out: on to the sign-in page.") | refusals(403, html=True),
+)
 def sign_out(request: Request, _csrf: CsrfDep, store: StoreDep, settings: SettingsDep) -> Response:
     token = request.cookies.get(sessions.SESSION_COOKIE)
     if token:
@@ -162,7 +176,12 @@ def sign_out(request: Request, _csrf: CsrfDep, store: StoreDep, settings: Settin
     return response
 
 
-@router.get("/account", summary="Who you are signed in as (HTML)")
+@router.get(
+    "/account",
+    summary="Who you are signed in as (HTML)",
+    response_class=HTMLResponse,
+    responses=refusals(401, 403, html=True),
+)
 async def account(request: Request, user: SignedInDep) -> Response:
     context = {
         "page_title": "Your account",
@@ -173,7 +192,7 @@ async def account(request: Request, user: SignedInDep) -> Response:
     return _page(request, "auth/account.html", context)
 
 
-@router.get("/api/me", summary="Who you are signed in as (JSON twin of /account)")
+@router.get("/api/me", summary="Who you are signed in as (JSON twin of /account)", responses=refusals(401))
 async def me(user: SignedInDep) -> JSONResponse:
     body = {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "via": user.via}
     return JSONResponse(body, headers=NO_STORE)

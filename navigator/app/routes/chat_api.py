@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from navigator.app.responses import json_body, refusals
 from navigator.auth.throttle import client_address
 from navigator.chat.engine import ChatRequest, clean_area
 from navigator.chat.handoff import ConsentMissing, HandoffInvalid, save_handoff, validate
@@ -30,6 +31,49 @@ from navigator.chat.web import (
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/chat", tags=["chat"], lifespan=chat_lifespan)
+
+# The handlers read the body themselves (bounded, and a broken body is answered in the chat's own
+# words), so FastAPI cannot see it: it is declared here for the schema.
+_CHAT_IN = {
+    "type": "object",
+    "required": ["message"],
+    "properties": {
+        "message": {
+            "type": "string",
+            "description": "What the person typed (NAVIGATOR_CHAT_MAX_MESSAGE_CHARS).",
+        },
+        "conversation": {"type": ["string", "null"], "description": "The sealed state from the last reply."},
+        "area": {"type": ["string", "null"], "description": "The widget's area, e.g. a town."},
+    },
+}
+_HANDOFF_IN = {
+    "type": "object",
+    "required": ["consent", "name", "contact_method", "contact"],
+    "properties": {
+        "consent": {"type": "boolean", "description": "Must be true: without it nothing is kept."},
+        "name": {"type": "string", "maxLength": 80},
+        "contact_method": {"type": "string", "enum": ["phone", "email"]},
+        "contact": {"type": "string", "maxLength": 254, "description": "A UK phone number or an email."},
+        "note": {"type": ["string", "null"], "maxLength": 500},
+        "conversation": {"type": ["string", "null"]},
+        "area": {"type": ["string", "null"]},
+    },
+}
+_REPLY = {
+    "type": "object",
+    "required": ["conversation", "messages", "options", "safety", "suggestions"],
+    "properties": {
+        "conversation": {"type": ["string", "null"]},
+        "messages": {"type": "array", "items": {"type": "object"}},
+        "options": {"type": "array"},
+        "safety": {"type": ["object", "null"]},
+        "suggestions": {"type": "array"},
+    },
+}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 async def _admit(request: Request, chat: ChatService) -> tuple[dict[str, Any] | None, Response | None, dict]:
@@ -64,7 +108,15 @@ async def preflight(request: Request) -> Response:
     return Response(status_code=204, headers=preflight_headers(cors))
 
 
-@router.post("", summary="Send one chat message; get the assistant's reply")
+@router.post(
+    "",
+    summary="Send one chat message; get the assistant's reply",
+    response_model=None,
+    responses=json_body(200, "The assistant's reply.", _REPLY)
+    | refusals(400, 403, 413, 422, 429)
+    | json_body(503, "The assistant failed; the reply still carries any safety messages.", _REPLY),
+    openapi_extra=_body(_CHAT_IN),
+)
 async def chat_message(request: Request) -> Response:
     chat = get_chat(request.app)
     data, refusal, cors = await _admit(request, chat)
@@ -114,7 +166,13 @@ async def _too_long(chat: ChatService, message: str, token: str | None, cors: di
     )
 
 
-@router.post("/handoff", status_code=201, summary="Ask a navigator to get in touch (needs consent)")
+@router.post(
+    "/handoff",
+    status_code=201,
+    summary="Ask a navigator to get in touch (needs consent)",
+    responses=json_body(201, "Sent to the navigators' inbox.", _REPLY) | refusals(400, 403, 413, 422, 429),
+    openapi_extra=_body(_HANDOFF_IN),
+)
 async def chat_handoff(request: Request) -> Response:
     chat = get_chat(request.app)
     data, refusal, cors = await _admit(request, chat)

@@ -15,10 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.responses import json_body, page_or_json, redirect, refusals
 from navigator.app.routes.curator_import import _job_started
 from navigator.auth.deps import CuratorDep
 from navigator.auth.users import CurrentUser
@@ -63,7 +64,12 @@ AREAS = [
 ]
 
 
-@router.get("/curator", summary="Curator home: links to every curator area")
+@router.get(
+    "/curator",
+    summary="Curator home: links to every curator area",
+    response_class=HTMLResponse,
+    responses=refusals(401, 403, html=True),
+)
 def home(request: Request, user: CuratorDep, store: StoreDep) -> Response:
     with store.read() as session:
         recent, total = hq.list_batches(session, limit=5)
@@ -77,7 +83,7 @@ def home(request: Request, user: CuratorDep, store: StoreDep) -> Response:
     return page(request, "home.html", context, user=user)
 
 
-@router.get("/api/curator", summary="Curator areas (JSON twin of /curator)")
+@router.get("/api/curator", summary="Curator areas (JSON twin of /curator)", responses=refusals(401, 403))
 def home_json(user: CuratorDep) -> JSONResponse:
     areas = [{"key": k, "url": url, "title": title, "description": text} for k, url, title, text in AREAS]
     return JSONResponse({"areas": areas}, headers=NO_STORE)
@@ -106,7 +112,12 @@ def _page_number(request: Request) -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
-@router.get("/curator/imports", summary="Import history (HTML)")
+@router.get(
+    "/curator/imports",
+    summary="Import history (HTML)",
+    response_class=HTMLResponse,
+    responses=refusals(401, 403, html=True),
+)
 def history(request: Request, user: CuratorDep, store: StoreDep) -> Response:
     number = _page_number(request)
     with store.read() as session:
@@ -123,7 +134,7 @@ def history(request: Request, user: CuratorDep, store: StoreDep) -> Response:
     return page(request, "imports.html", context, user=user)
 
 
-@router.get("/api/curator/imports", summary="Import history (JSON)")
+@router.get("/api/curator/imports", summary="Import history (JSON)", responses=refusals(401, 403))
 def history_json(request: Request, user: CuratorDep, store: StoreDep) -> JSONResponse:
     number = _page_number(request)
     with store.read() as session:
@@ -144,7 +155,12 @@ def _missing(request: Request, user: CurrentUser, batch_id: int) -> Response:
     )
 
 
-@router.get("/curator/imports/{batch_id}", summary="One import and its report (HTML)")
+@router.get(
+    "/curator/imports/{batch_id}",
+    summary="One import and its report (HTML)",
+    response_class=HTMLResponse,
+    responses=refusals(401, 403, 404, 422, html=True),
+)
 def detail(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -> Response:
     with store.read() as session:
         row = hq.get_batch(session, batch_id)
@@ -166,7 +182,11 @@ def detail(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -
     return page(request, "import_detail.html", context, user=user)
 
 
-@router.get("/api/curator/imports/{batch_id}", summary="One import and its report (JSON)")
+@router.get(
+    "/api/curator/imports/{batch_id}",
+    summary="One import and its report (JSON)",
+    responses=refusals(401, 403, 404, 422),
+)
 def detail_json(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -> Response:
     with store.read() as session:
         row = hq.get_batch(session, batch_id)
@@ -176,7 +196,13 @@ def detail_json(request: Request, batch_id: int, user: CuratorDep, store: StoreD
     return JSONResponse({**_batch_json(row), "report": data}, headers=NO_STORE)
 
 
-@router.get("/curator/imports/{batch_id}/rollback", summary="What rolling back an import would do (confirm)")
+@router.get(
+    "/curator/imports/{batch_id}/rollback",
+    summary="What rolling back an import would do (confirm)",
+    response_class=HTMLResponse,
+    responses=page_or_json(200, "The plan: what would be removed, restored or left.")
+    | refusals(401, 403, 404, 409, 422, html=True),
+)
 def rollback_confirm(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -> Response:
     return _confirm(request, user, store, batch_id)
 
@@ -219,7 +245,15 @@ def _confirm(
     return page(request, "rollback_confirm.html", context, user=user, status_code=status_code)
 
 
-@router.post("/curator/imports/{batch_id}/rollback", summary="Roll back an import", status_code=303)
+@router.post(
+    "/curator/imports/{batch_id}/rollback",
+    summary="Roll back an import",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Started: on to the job's progress page.")
+    | json_body(202, "Started as a background job (`Accept: application/json`): poll `status_url`.")
+    | refusals(400, 401, 403, 404, 409, 422, html=True),
+)
 def rollback(
     request: Request,
     batch_id: int,

@@ -14,10 +14,11 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.responses import json_body, redirect, refusals
 from navigator.app.routes.curator_import import _job_started
 from navigator.auth.deps import CuratorDep
 from navigator.auth.users import CurrentUser
@@ -66,7 +67,12 @@ def _list_page(
     return page(request, "feeds.html", context, user=user, status_code=status_code)
 
 
-@router.get("/curator/feeds", summary="Published feeds Navigator pulls (HTML)")
+@router.get(
+    "/curator/feeds",
+    summary="Published feeds Navigator pulls (HTML)",
+    response_class=HTMLResponse,
+    responses=refusals(401, 403, html=True),
+)
 def feeds_page(request: Request, user: CuratorDep, store: StoreDep) -> Response:
     done = {
         "added": "The feed was added. Use “Sync now” to pull it.",
@@ -75,7 +81,9 @@ def feeds_page(request: Request, user: CuratorDep, store: StoreDep) -> Response:
     return _list_page(request, user, store, flash=done.get(request.query_params.get("done", "")))
 
 
-@router.get("/api/curator/feeds", summary="Published feeds Navigator pulls (JSON)")
+@router.get(
+    "/api/curator/feeds", summary="Published feeds Navigator pulls (JSON)", responses=refusals(401, 403)
+)
 def feeds_json(user: CuratorDep, store: StoreDep) -> JSONResponse:
     return JSONResponse({"feeds": [_feed_json(r) for r in _feeds(store)]}, headers=NO_STORE)
 
@@ -102,7 +110,15 @@ def check_feed_address(url: str, settings: Any) -> str:
     return base
 
 
-@router.post("/curator/feeds", summary="Add a feed by its ORUK API base URL", status_code=303)
+@router.post(
+    "/curator/feeds",
+    summary="Add a feed by its ORUK API base URL",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Added: back to the feeds.")
+    | json_body(201, "Added (`Accept: application/json`).")
+    | refusals(400, 401, 403, 422, html=True),
+)
 def add_feed(
     request: Request,
     user: CuratorDep,
@@ -135,7 +151,13 @@ def add_feed(
 
 
 @router.post(
-    "/curator/feeds/{feed_id}/sync", summary="Fetch a feed now, then preview the import", status_code=303
+    "/curator/feeds/{feed_id}/sync",
+    summary="Fetch a feed now, then preview the import",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Started: on to the job's progress page.")
+    | json_body(202, "Started as a background job (`Accept: application/json`): poll `status_url`.")
+    | refusals(401, 403, 404, 422, 429, html=True),
 )
 def sync_now(
     request: Request, feed_id: int, user: CuratorDep, store: StoreDep, settings: SettingsDep, jobs: JobsDep
@@ -168,7 +190,13 @@ def sync_now(
 
 
 @router.post(
-    "/curator/feeds/{feed_id}/remove", summary="Stop syncing a feed (its listings stay)", status_code=303
+    "/curator/feeds/{feed_id}/remove",
+    summary="Stop syncing a feed (its listings stay)",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Removed: back to the feeds.")
+    | json_body(200, "Removed (`Accept: application/json`).")
+    | refusals(401, 403, 404, 422, html=True),
 )
 def remove(request: Request, feed_id: int, user: CuratorDep, store: StoreDep) -> Response:
     with store.write() as session:

@@ -18,10 +18,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.responses import json_body, redirect, refusals
 from navigator.auth.deps import CuratorDep
 from navigator.auth.users import CurrentUser
 from navigator.config import Settings
@@ -48,6 +49,30 @@ from navigator.store import history_queries as hq
 from navigator.store.db import Store
 
 router = APIRouter(tags=["curator import"])
+# The handler reads the multipart body itself, streaming it to disk under the size limit (so
+# FastAPI cannot see it): declared here for the schema.
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["source", "files"],
+                    "properties": {
+                        "csrf_token": {"type": "string", "description": "Or the X-CSRF-Token header."},
+                        "source": {"type": "string", "description": "Where the listings come from."},
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": ACCEPT_TEXT,
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
 GONE = "This upload is no longer here: it expired, was cancelled or never existed. Upload the files again."
 
 
@@ -68,7 +93,12 @@ def _form(
     }
 
 
-@router.get("/curator/import", summary="Upload files to import (form)")
+@router.get(
+    "/curator/import",
+    summary="Upload files to import (form)",
+    response_class=HTMLResponse,
+    responses=refusals(401, 403, html=True),
+)
 def import_form(request: Request, user: CuratorDep, store: StoreDep, settings: SettingsDep) -> Response:
     flash = (
         "The upload was cancelled and its files deleted."
@@ -89,7 +119,16 @@ def clean_source(value: str | None) -> str:
     return text
 
 
-@router.post("/curator/import", summary="Upload files; starts a dry-run preview", status_code=303)
+@router.post(
+    "/curator/import",
+    summary="Upload files; starts a dry-run preview",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Started: on to the preview job's progress page.")
+    | json_body(202, "Started as a background job (`Accept: application/json`): poll `status_url`.")
+    | refusals(400, 401, 403, 413, 422, 429, html=True),
+    openapi_extra=UPLOAD_BODY,
+)
 async def upload(
     request: Request, user: UploadCuratorDep, store: StoreDep, settings: SettingsDep, jobs: JobsDep
 ) -> Response:
@@ -150,7 +189,13 @@ def _job_started(request: Request, job: Job) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-@router.get("/curator/jobs/{job_id}", summary="Progress of a background import job (HTML)")
+@router.get(
+    "/curator/jobs/{job_id}",
+    summary="Progress of a background import job (HTML)",
+    response_class=HTMLResponse,
+    responses=redirect(description="The job is done: on to its result.")
+    | refusals(401, 403, 404, 422, html=True),
+)
 def job_page(request: Request, job_id: str, user: CuratorDep, jobs: JobsDep) -> Response:
     job = visible_job(jobs, job_id, user)
     if job is None:
@@ -173,7 +218,11 @@ def job_page(request: Request, job_id: str, user: CuratorDep, jobs: JobsDep) -> 
     )
 
 
-@router.get("/api/curator/jobs/{job_id}", summary="Progress of a background import job (JSON)")
+@router.get(
+    "/api/curator/jobs/{job_id}",
+    summary="Progress of a background import job (JSON)",
+    responses=refusals(401, 403, 404, 422),
+)
 def job_status(job_id: str, user: CuratorDep, jobs: JobsDep) -> JSONResponse:
     job = visible_job(jobs, job_id, user)
     if job is None:
@@ -208,7 +257,13 @@ def _unavailable(request: Request, user: CurrentUser, staged: Staged | None) -> 
     return None
 
 
-@router.get("/curator/import/{staged_id}", summary="The dry-run preview of an upload (HTML)")
+@router.get(
+    "/curator/import/{staged_id}",
+    summary="The dry-run preview of an upload (HTML)",
+    response_class=HTMLResponse,
+    responses=redirect(description="Still being worked on (to its job) or already applied (to the import).")
+    | refusals(401, 403, 404, 409, 410, 422, html=True),
+)
 def preview_page(
     request: Request, staged_id: str, user: CuratorDep, settings: SettingsDep, jobs: JobsDep
 ) -> Response:
@@ -238,7 +293,11 @@ def preview_page(
     return page(request, "preview.html", context, user=user)
 
 
-@router.get("/api/curator/import/{staged_id}", summary="The dry-run preview of an upload (JSON)")
+@router.get(
+    "/api/curator/import/{staged_id}",
+    summary="The dry-run preview of an upload (JSON)",
+    responses=refusals(401, 403, 404, 410, 422),
+)
 def preview_json(request: Request, staged_id: str, user: CuratorDep, settings: SettingsDep) -> Response:
     staged = visible_staged(request, staged_id, user)
     refusal = _unavailable(request, user, staged)
@@ -256,7 +315,15 @@ def preview_json(request: Request, staged_id: str, user: CuratorDep, settings: S
     return JSONResponse(body, headers=NO_STORE)
 
 
-@router.post("/curator/import/{staged_id}/apply", summary="Apply a previewed upload (once)", status_code=303)
+@router.post(
+    "/curator/import/{staged_id}/apply",
+    summary="Apply a previewed upload (once)",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Started: on to the job's progress page.")
+    | json_body(202, "Started as a background job (`Accept: application/json`): poll `status_url`.")
+    | refusals(401, 403, 404, 409, 410, 422, 429, html=True),
+)
 def apply(
     request: Request, staged_id: str, user: CuratorDep, store: StoreDep, settings: SettingsDep, jobs: JobsDep
 ) -> Response:
@@ -300,7 +367,13 @@ def apply(
 
 
 @router.post(
-    "/curator/import/{staged_id}/cancel", summary="Cancel an upload and delete its files", status_code=303
+    "/curator/import/{staged_id}/cancel",
+    summary="Cancel an upload and delete its files",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses=redirect(description="Cancelled: back to the upload form.")
+    | json_body(200, "Cancelled (`Accept: application/json`).")
+    | refusals(401, 403, 404, 409, 422, html=True),
 )
 def cancel(
     request: Request, staged_id: str, user: CuratorDep, store: StoreDep, settings: SettingsDep

@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool as thread
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.responses import refusals
 from navigator.auth.csrf import CsrfDep
 from navigator.auth.deps import CuratorDep
 from navigator.curation.review import duplicates as dup
@@ -36,6 +37,15 @@ def _pk(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
+def _page(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """A review page's refusals (401/403 before anything else; 422 for a malformed body)."""
+    return refusals(401, 403, 422, *statuses, html=True)
+
+
+def _api(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return refusals(401, 403, 422, *statuses)
+
+
 PageNo = Annotated[int, Depends(_page_number)]
 TOO_LARGE = "That form was far larger than any listing needs (over 1 MB), so nothing was saved."
 STALE_ACTIONS = {"verify": staleness.mark_verified, "close": staleness.mark_closed}
@@ -44,18 +54,18 @@ NO_PAIR = "There is no such possible duplicate."
 
 
 # -- possible duplicates -------------------------------------------------------------------------
-@router.get("/curator/duplicates", response_class=HTMLResponse)
+@router.get("/curator/duplicates", response_class=HTMLResponse, responses=_page())
 async def duplicates_html(request: Request, store: StoreDep, user: CuratorDep, page: PageNo = 1) -> Response:
     return await thread(pages.duplicates_page, request, store, page)
 
 
-@router.get("/api/curator/duplicates")
+@router.get("/api/curator/duplicates", responses=_api())
 async def duplicates_json(store: StoreDep, user: CuratorDep, page: PageNo = 1) -> JSONResponse:
     items, total = await thread(dup.duplicate_queue, store, page)
     return as_json({"total": total, "page": page, "page_size": dup.PAGE_SIZE, "items": items})
 
 
-@router.get("/curator/duplicates/{pair_id}", response_class=HTMLResponse)
+@router.get("/curator/duplicates/{pair_id}", response_class=HTMLResponse, responses=_page(404))
 async def compare_html(request: Request, store: StoreDep, user: CuratorDep, pair_id: str) -> Response:
     pk = _pk(pair_id)
     if pk is None:
@@ -63,7 +73,7 @@ async def compare_html(request: Request, store: StoreDep, user: CuratorDep, pair
     return await thread(pages.compare_page, request, store, pk)
 
 
-@router.get("/api/curator/duplicates/{pair_id}")
+@router.get("/api/curator/duplicates/{pair_id}", responses=_api(404))
 async def compare_json(store: StoreDep, user: CuratorDep, pair_id: str) -> JSONResponse:
     try:
         return as_json(await thread(dup.comparison, store, _pk(pair_id) or 0))
@@ -71,7 +81,9 @@ async def compare_json(store: StoreDep, user: CuratorDep, pair_id: str) -> JSONR
         return as_json({"detail": str(exc)}, 404)
 
 
-@router.post("/curator/duplicates/{pair_id}/merge", response_class=HTMLResponse)
+@router.post(
+    "/curator/duplicates/{pair_id}/merge", response_class=HTMLResponse, responses=_page(404, 409, 413)
+)
 async def merge_html(
     request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: str, bg: BackgroundTasks
 ) -> Response:
@@ -96,7 +108,7 @@ async def merge_html(
     return await thread(pages.compare_page, request, store, pk, message, 200, True)
 
 
-@router.post("/api/curator/duplicates/{pair_id}/merge")
+@router.post("/api/curator/duplicates/{pair_id}/merge", responses=_api(400, 404, 409))
 async def merge_json(
     request: Request,
     store: StoreDep,
@@ -121,7 +133,9 @@ async def merge_json(
     return as_json({"message": message, "search": schedule_rebuild(request.app.state, bg)})
 
 
-@router.post("/curator/duplicates/{pair_id}/not-duplicate", response_class=HTMLResponse)
+@router.post(
+    "/curator/duplicates/{pair_id}/not-duplicate", response_class=HTMLResponse, responses=_page(404, 409)
+)
 async def not_duplicate_html(
     request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: str
 ) -> Response:
@@ -137,7 +151,7 @@ async def not_duplicate_html(
     return await thread(pages.compare_page, request, store, pk, message, 200, True)
 
 
-@router.post("/api/curator/duplicates/{pair_id}/not-duplicate")
+@router.post("/api/curator/duplicates/{pair_id}/not-duplicate", responses=_api(404, 409))
 async def not_duplicate_json(store: StoreDep, user: CuratorDep, _csrf: CsrfDep, pair_id: str) -> JSONResponse:
     try:
         return as_json({"message": await thread(dup.not_duplicate, store, _pk(pair_id) or 0, user.email)})
@@ -148,7 +162,7 @@ async def not_duplicate_json(store: StoreDep, user: CuratorDep, _csrf: CsrfDep, 
 
 
 # -- needs checking ------------------------------------------------------------------------------
-@router.get("/curator/stale", response_class=HTMLResponse)
+@router.get("/curator/stale", response_class=HTMLResponse, responses=_page())
 async def stale_html(
     request: Request,
     store: StoreDep,
@@ -160,7 +174,7 @@ async def stale_html(
     return await thread(pages.stale_page, request, store, settings, page, source[:200])
 
 
-@router.get("/api/curator/stale")
+@router.get("/api/curator/stale", responses=_api())
 async def stale_json(
     store: StoreDep, settings: SettingsDep, user: CuratorDep, page: PageNo = 1, source: str = ""
 ) -> JSONResponse:
@@ -168,7 +182,7 @@ async def stale_json(
     return as_json(await thread(lambda: staleness.stale_queue(store, days, page=page, source=source or None)))
 
 
-@router.post("/curator/stale/{action}", response_class=HTMLResponse)
+@router.post("/curator/stale/{action}", response_class=HTMLResponse, responses=_page(404, 409))
 async def stale_action_html(
     request: Request,
     store: StoreDep,
@@ -193,7 +207,7 @@ async def stale_action_html(
     return await thread(pages.stale_page, request, store, settings, page, source, message, 200, True)
 
 
-@router.post("/api/curator/stale/{action}")
+@router.post("/api/curator/stale/{action}", responses=_api(400, 404, 409))
 async def stale_action_json(
     request: Request,
     store: StoreDep,
@@ -217,18 +231,18 @@ async def stale_action_json(
 
 
 # -- reported problems ---------------------------------------------------------------------------
-@router.get("/curator/problems", response_class=HTMLResponse)
+@router.get("/curator/problems", response_class=HTMLResponse, responses=_page())
 async def problems_html(request: Request, store: StoreDep, user: CuratorDep, page: PageNo = 1) -> Response:
     return await thread(pages.problems_page, request, store, page)
 
 
-@router.get("/api/curator/problems")
+@router.get("/api/curator/problems", responses=_api())
 async def problems_json(store: StoreDep, user: CuratorDep, page: PageNo = 1) -> JSONResponse:
     items, total = await thread(problems.problem_queue, store, page)
     return as_json({"total": total, "page": page, "page_size": problems.PAGE_SIZE, "items": items})
 
 
-@router.post("/curator/problems/{report_id}/resolve", response_class=HTMLResponse)
+@router.post("/curator/problems/{report_id}/resolve", response_class=HTMLResponse, responses=_page(404))
 async def resolve_html(
     request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, report_id: str
 ) -> Response:
@@ -247,7 +261,7 @@ async def resolve_html(
     return await thread(pages.problems_page, request, store, 1, message, 200, True)
 
 
-@router.post("/api/curator/problems/{report_id}/resolve")
+@router.post("/api/curator/problems/{report_id}/resolve", responses=_api(400, 404))
 async def resolve_json(
     store: StoreDep,
     user: CuratorDep,
@@ -265,7 +279,7 @@ async def resolve_json(
 
 
 # -- one listing: the editor, held fields, the page (most specific paths first) -------------------
-@router.get("/curator/listings/{listing_id:path}/edit", response_class=HTMLResponse)
+@router.get("/curator/listings/{listing_id:path}/edit", response_class=HTMLResponse, responses=_page(404))
 async def edit_html(request: Request, store: StoreDep, user: CuratorDep, listing_id: str) -> Response:
     try:
         return pages.edit_page(request, await thread(editing.edit_view, store, listing_id))
@@ -273,7 +287,7 @@ async def edit_html(request: Request, store: StoreDep, user: CuratorDep, listing
         return not_found(request, exc.message)
 
 
-@router.get("/api/curator/listings/{listing_id:path}/edit")
+@router.get("/api/curator/listings/{listing_id:path}/edit", responses=_api(404))
 async def edit_view_json(store: StoreDep, user: CuratorDep, listing_id: str) -> JSONResponse:
     try:
         view = await thread(editing.edit_view, store, listing_id)
@@ -282,7 +296,9 @@ async def edit_view_json(store: StoreDep, user: CuratorDep, listing_id: str) -> 
     return as_json({"listing": view.listing, "values": view.values, "version": view.version} | _spec())
 
 
-@router.post("/curator/listings/{listing_id:path}/edit", response_class=HTMLResponse)
+@router.post(
+    "/curator/listings/{listing_id:path}/edit", response_class=HTMLResponse, responses=_page(404, 409, 413)
+)
 async def edit_save_html(
     request: Request,
     store: StoreDep,
@@ -309,7 +325,7 @@ async def edit_save_html(
     return pages.edit_page(request, outcome, ok=True)
 
 
-@router.post("/api/curator/listings/{listing_id:path}/edit")
+@router.post("/api/curator/listings/{listing_id:path}/edit", responses=_api(400, 404, 409))
 async def edit_save_json(
     request: Request,
     store: StoreDep,
@@ -334,7 +350,7 @@ async def edit_save_json(
     return as_json(outcome, 422 if outcome.errors else 200)
 
 
-@router.post("/curator/listings/{listing_id:path}/release", response_class=HTMLResponse)
+@router.post("/curator/listings/{listing_id:path}/release", response_class=HTMLResponse, responses=_page(404))
 async def release_html(
     request: Request, store: StoreDep, user: CuratorDep, _csrf: CsrfDep, listing_id: str
 ) -> Response:
@@ -346,12 +362,12 @@ async def release_html(
     return await thread(pages.listing_html, request, store, listing_id, message)
 
 
-@router.get("/curator/listings/{listing_id:path}", response_class=HTMLResponse)
+@router.get("/curator/listings/{listing_id:path}", response_class=HTMLResponse, responses=_page(404))
 async def listing_html(request: Request, store: StoreDep, user: CuratorDep, listing_id: str) -> Response:
     return await thread(pages.listing_html, request, store, listing_id)
 
 
-@router.get("/api/curator/listings/{listing_id:path}")
+@router.get("/api/curator/listings/{listing_id:path}", responses=_api(404))
 async def listing_json(store: StoreDep, user: CuratorDep, listing_id: str) -> JSONResponse:
     try:
         return as_json(await thread(listing_page.listing_page, store, listing_id))

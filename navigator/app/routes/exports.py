@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
 from navigator.app.deps import StoreDep
+from navigator.app.responses import refusals
 from navigator.app.templating import templates
 from navigator.auth.deps import require_curator
 from navigator.export.run import ExportError, export
@@ -53,6 +54,14 @@ DOWNLOADS: dict[str, tuple[str, str, str, str]] = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ),
 }
+_FILE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file, as an attachment.",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}} for *_, media in DOWNLOADS.values()
+        },
+    }
+}
 SourceQuery = Annotated[str | None, Query(max_length=200, description="Only this source's listings.")]
 
 
@@ -75,7 +84,7 @@ def _overview(store: Store, source: str | None) -> dict[str, Any]:
     }
 
 
-@router.get("/exports", response_class=HTMLResponse)
+@router.get("/exports", response_class=HTMLResponse, responses=refusals(401, 403, 422, html=True))
 async def exports_page(request: Request, store: StoreDep, source: SourceQuery = None) -> Response:
     context = await run_in_threadpool(_overview, store, source)
     context |= {
@@ -86,12 +95,16 @@ async def exports_page(request: Request, store: StoreDep, source: SourceQuery = 
     return templates().TemplateResponse(request, "exports/exports.html", context)
 
 
-@router.get("/api/curator/exports")
+@router.get("/api/curator/exports", responses=refusals(401, 403, 422))
 async def exports_json(store: StoreDep, source: SourceQuery = None) -> JSONResponse:
     return JSONResponse(await run_in_threadpool(_overview, store, source))
 
 
-@router.get("/exports/{fmt}")
+@router.get(
+    "/exports/{fmt}",
+    response_class=FileResponse,
+    responses=_FILE | refusals(401, 403, 404, 422, html=True),
+)
 async def download(
     store: StoreDep, fmt: str, source: SourceQuery = None, xlsx: Annotated[bool, Query()] = False
 ) -> Response:

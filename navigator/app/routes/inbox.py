@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from navigator.app.deps import StoreDep
+from navigator.app.responses import refusals
 from navigator.auth.deps import NavigatorDep, require_navigator
 from navigator.chat.service import get_chat
 from navigator.navigator_app.web import error_page, render
@@ -82,7 +83,7 @@ async def inbox_page(request: Request, store: StoreDep, user: NavigatorDep) -> H
     )
 
 
-@router.get("/api/inbox", summary="Hand-off requests (JSON twin of /inbox)")
+@router.get("/api/inbox", summary="Hand-off requests (JSON twin of /inbox)", responses=refusals(401, 403))
 async def inbox_json(request: Request, store: StoreDep, user: NavigatorDep) -> JSONResponse:
     data = await run_in_threadpool(_list, request, store, _status(request))
     return JSONResponse(data, headers={"Cache-Control": "no-store"})
@@ -99,7 +100,11 @@ async def request_page(
     return render(request, "inbox/view.html", {"page_title": f"Request from {item['name']}", "item": item})
 
 
-@router.get("/api/inbox/{handoff_id}", summary="One hand-off request (JSON twin of /inbox/{id})")
+@router.get(
+    "/api/inbox/{handoff_id}",
+    summary="One hand-off request (JSON twin of /inbox/{id})",
+    responses=refusals(401, 403, 404, 422),
+)
 async def request_json(
     request: Request, handoff_id: int, store: StoreDep, user: NavigatorDep
 ) -> JSONResponse:
@@ -127,7 +132,11 @@ async def mark_done_form(request: Request, handoff_id: int, store: StoreDep, use
     return RedirectResponse("/inbox?done=1", status_code=303)
 
 
-@router.post("/api/inbox/{handoff_id}/done", summary="Mark a hand-off request as dealt with")
+@router.post(
+    "/api/inbox/{handoff_id}/done",
+    summary="Mark a hand-off request as dealt with",
+    responses=refusals(401, 403, 404, 422),
+)
 async def mark_done_json(
     request: Request, handoff_id: int, store: StoreDep, user: NavigatorDep
 ) -> JSONResponse:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from navigator.app.deps import StoreDep
+from navigator.app.responses import refusals
 from navigator.auth.deps import NavigatorDep
 from navigator.navigator_app import offers
 from navigator.navigator_app.listing import Entry, summaries
@@ -99,7 +100,7 @@ class RecordIn(BaseModel):
     area: str = Field("", max_length=400, description="Outward code or town (a postcode is cut).")
 
 
-@router.post("/api/records", status_code=201)
+@router.post("/api/records", status_code=201, responses=refusals(400, 401, 403, 422))
 async def record_json(body: RecordIn, request: Request, store: StoreDep, user: NavigatorDep) -> JSONResponse:
     """Record what was offered: no names, no free text; 400 with `problems` when it can't be kept."""
     form = await run_in_threadpool(_check_and_save, request, store, body.needs, body.services, body.area)
@@ -142,7 +143,7 @@ async def report_csv(request: Request, store: StoreDep, user: NavigatorDep) -> R
     )
 
 
-@router.get("/api/records/report")
+@router.get("/api/records/report", responses=refusals(401, 403))
 async def report_json(request: Request, store: StoreDep, user: NavigatorDep) -> JSONResponse:
     """Counts of records by need, area, week and service (`period`: 4, 12, 26, 52 or all weeks)."""
     rep = await run_in_threadpool(offers.report, store, request.query_params.get("period", "12"))

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from navigator.app.deps import StoreDep
+from navigator.app.responses import refusals
 from navigator.oruk import api, params
 from navigator.oruk.params import OrukInputError
 
@@ -81,7 +82,7 @@ def root() -> dict[str, Any]:
     return api.root()
 
 
-@router.get("/services", summary="Services (one page)")
+@router.get("/services", summary="Services (one page)", responses=refusals(422))
 def services(
     store: StoreDep,
     search: Annotated[
@@ -115,13 +116,13 @@ def services(
         return api.list_services(session, f, wanted)
 
 
-@router.get("/services/{service_id:path}", summary="One service, fully nested")
+@router.get("/services/{service_id:path}", summary="One service, fully nested", responses=refusals(404, 422))
 def service(store: StoreDep, service_id: str) -> dict[str, Any]:
     with store.read() as session:
         return _found(api.get_service(session, service_id), "service", service_id)
 
 
-@router.get("/service_at_locations", summary="Services at locations (one page)")
+@router.get("/service_at_locations", summary="Services at locations (one page)", responses=refusals(422))
 def service_at_locations(
     request: Request,
     store: StoreDep,
@@ -156,33 +157,37 @@ def service_at_locations(
         return api.list_service_at_locations(session, f, wanted, near, outcodes)
 
 
-@router.get("/organizations", summary="Organisations (one page)")
+@router.get("/organizations", summary="Organisations (one page)", responses=refusals(422))
 def organizations(store: StoreDep, page: Text = None, per_page: Text = None) -> dict[str, Any]:
     wanted = params.page_request(page, per_page)
     with store.read() as session:
         return api.list_organizations(session, wanted)
 
 
-@router.get("/organizations/{organization_id:path}", summary="One organisation with its services")
+@router.get(
+    "/organizations/{organization_id:path}",
+    summary="One organisation with its services",
+    responses=refusals(404, 422),
+)
 def organization(store: StoreDep, organization_id: str) -> dict[str, Any]:
     with store.read() as session:
         return _found(api.get_organization(session, organization_id), "organization", organization_id)
 
 
-@router.get("/taxonomies", summary="Taxonomies (one page)")
+@router.get("/taxonomies", summary="Taxonomies (one page)", responses=refusals(422))
 def taxonomies(store: StoreDep, page: Text = None, per_page: Text = None) -> dict[str, Any]:
     wanted = params.page_request(page, per_page)
     with store.read() as session:
         return api.list_taxonomies(session, wanted)
 
 
-@router.get("/taxonomies/{taxonomy_id:path}", summary="One taxonomy")
+@router.get("/taxonomies/{taxonomy_id:path}", summary="One taxonomy", responses=refusals(404, 422))
 def taxonomy(store: StoreDep, taxonomy_id: str) -> dict[str, Any]:
     with store.read() as session:
         return _found(api.get_taxonomy(session, taxonomy_id), "taxonomy", taxonomy_id)
 
 
-@router.get("/taxonomy_terms", summary="Taxonomy terms (one page)")
+@router.get("/taxonomy_terms", summary="Taxonomy terms (one page)", responses=refusals(422))
 def taxonomy_terms(
     store: StoreDep, page: Text = None, per_page: Text = None, taxonomy_id: Text = None
 ) -> dict[str, Any]:
@@ -191,7 +196,7 @@ def taxonomy_terms(
         return api.list_taxonomy_terms(session, wanted, params.text_or_none(taxonomy_id))
 
 
-@router.get("/taxonomy_terms/{term_id:path}", summary="One taxonomy term")
+@router.get("/taxonomy_terms/{term_id:path}", summary="One taxonomy term", responses=refusals(404, 422))
 def taxonomy_term(store: StoreDep, term_id: str) -> dict[str, Any]:
     with store.read() as session:
         return _found(api.get_taxonomy_term(session, term_id), "taxonomy term", term_id)

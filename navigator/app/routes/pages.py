@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from navigator.app.deps import SearchDep, SettingsDep, StoreDep
+from navigator.app.responses import json_body, refusals
 from navigator.auth.csrf import CsrfDep
 from navigator.auth.deps import OptionalUserDep
 from navigator.curation.review.problems import ListingNotFound, ReviewError, report_problem
@@ -150,7 +151,12 @@ async def report_listing(
     return RedirectResponse(f"/listing/{quote(listing_id, safe='')}?reported=1#report", status_code=303)
 
 
-@router.get("/api/listings/{listing_id:path}", tags=["listings"])
+@router.get(
+    "/api/listings/{listing_id:path}",
+    tags=["listings"],
+    responses=refusals(404, 422)
+    | json_body(300, "Several sources published this id: ask again with one of `choices` (SOURCE:ID)."),
+)
 async def listing_json(listing_id: str, store: StoreDep, settings: SettingsDep) -> JSONResponse:
     """One listing as the detail page shows it (exact address withheld when the listing asks)."""
     found = await run_in_threadpool(_load, store, listing_id)

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from navigator.app.deps import SearchDep
+from navigator.app.responses import refusals
 from navigator.search.schema import SearchInputError, SearchRequest, SearchResponse
 from navigator.search.service import IndexUnavailable
 
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api", tags=["search"])
 @router.get(
     "/search",
     response_model=SearchResponse,
-    responses={422: {"description": "A parameter cannot be used as given"}, 503: {"description": "No index"}},
+    responses=refusals(422, 429, 503),
 )
 async def search(
     service: SearchDep,

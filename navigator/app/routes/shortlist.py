@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.responses import refusals
 from navigator.auth.csrf import CsrfDep
 from navigator.auth.deps import OptionalUserDep
 from navigator.navigator_app import links
@@ -258,7 +259,7 @@ async def qr_code(request: Request, token: str, store: StoreDep, settings: Setti
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
-@router.get("/api/shortlists/{token}", tags=["shortlist"])
+@router.get("/api/shortlists/{token}", tags=["shortlist"], responses=refusals(404, 410, 422))
 async def shared_json(token: str, store: StoreDep) -> JSONResponse:
     """A shared shortlist (read-only), as the resident's page shows it; 404 unknown, 410 expired."""
     try:
