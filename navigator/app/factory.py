@@ -50,12 +50,12 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from navigator.app.logredact import install_access_log_redaction
+        from navigator.app.logredact import install_log_redaction
         from navigator.geo.outcodes import OutcodeTable
         from navigator.search.service import SearchService
         from navigator.store.db import Store
 
-        install_access_log_redaction()  # what people search for stays out of the access log
+        install_log_redaction()  # searches and stored personal data stay out of the logs
         store = Store.open(settings)
         table = OutcodeTable.load_default()
         service = search_service or SearchService(settings, store, table=table)

@@ -1,10 +1,16 @@
-"""Keep what people type out of the server's access log.
+"""Keep what people type, and what the store holds, out of the logs — even at DEBUG.
 
-A search is a GET (so results can be bookmarked and the back button works), which puts the words
-someone typed — often about their health or safety — into the URL, and uvicorn's access log writes
-every URL. This filter rewrites the logged path before any handler sees it: query values become
-`…` (the parameter names stay, which is enough to tell requests apart), and the secret part of
-capability links (a shared shortlist's token) becomes `[token]`.
+- uvicorn's access log: a search is a GET (so results can be bookmarked and the back button
+  works), which puts the words someone typed — often about their health or safety — into the URL,
+  and the access log writes every URL. Query values become `…` (the parameter names stay, enough to
+  tell requests apart) and the secret part of capability links (a shared shortlist's token) becomes
+  `[token]`.
+- SQLAlchemy's engine log: at INFO it writes every statement's parameters, at DEBUG every row read —
+  names, contact details, hand-off notes, password hashes. Turning logging up to find a fault must
+  not copy personal data into log files, so the values (`%r` arguments) are replaced by `[hidden]`;
+  the SQL statements themselves are still logged.
+
+The filters sit on the loggers themselves, so they apply whatever handlers a deployment adds.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import re
 from urllib.parse import parse_qsl
 
 ACCESS_LOGGER = "uvicorn.access"
+SQL_LOGGER = "sqlalchemy.engine.Engine"
 HIDDEN = "…"
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrifxXeEgGc%]")
 # Paths whose next segment is a secret that grants access (shared shortlists).
 _CAPABILITY = re.compile(r"^(/s/|/shortlist/share/|/api/shortlists/)[^/?]+")
 
@@ -39,8 +47,39 @@ class RedactAccessLog(logging.Filter):
         return True
 
 
-def install_access_log_redaction() -> None:
-    """Add the filter to uvicorn's access logger once per process (the logger is process-wide)."""
-    logger = logging.getLogger(ACCESS_LOGGER)
-    if not any(isinstance(f, RedactAccessLog) for f in logger.filters):
-        logger.addFilter(RedactAccessLog())
+class HideSqlValues(logging.Filter):
+    """For SQLAlchemy's engine records: every `%r` argument (parameters, rows) becomes `[hidden]`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not isinstance(record.msg, str) or "%r" not in record.msg:
+            return True
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        kept: list[object] = []
+        position = 0
+
+        def keep_or_hide(match: re.Match[str]) -> str:
+            nonlocal position
+            if match.group() == "%%":
+                return "%%"
+            value = args[position]
+            position += 1
+            if match.group().endswith("r"):
+                return "[hidden]"
+            kept.append(value)
+            return match.group()
+
+        try:
+            record.msg = _PLACEHOLDER.sub(keep_or_hide, record.msg)
+            record.args = tuple(kept)
+        except (IndexError, TypeError):  # a message we can't take apart: drop its values entirely
+            record.msg, record.args = "[SQL log message hidden]", ()
+        return True
+
+
+def install_log_redaction() -> None:
+    """Add the filters to uvicorn's access logger and SQLAlchemy's engine logger, once per process
+    (loggers are process-wide, so this is idempotent rather than per app)."""
+    for name, kind in ((ACCESS_LOGGER, RedactAccessLog), (SQL_LOGGER, HideSqlValues)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())
