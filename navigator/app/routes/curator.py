@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.paths import RowId
 from navigator.app.responses import json_body, page_or_json, redirect, refusals
 from navigator.app.routes.curator_import import _job_started
 from navigator.auth.deps import CuratorDep
@@ -161,7 +162,7 @@ def _missing(request: Request, user: CurrentUser, batch_id: int) -> Response:
     response_class=HTMLResponse,
     responses=refusals(401, 403, 404, 422, html=True),
 )
-def detail(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -> Response:
+def detail(request: Request, batch_id: RowId, user: CuratorDep, store: StoreDep) -> Response:
     with store.read() as session:
         row = hq.get_batch(session, batch_id)
         data = hq.batch_report(session, batch_id) or {}
@@ -187,7 +188,7 @@ def detail(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -
     summary="One import and its report (JSON)",
     responses=refusals(401, 403, 404, 422),
 )
-def detail_json(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -> Response:
+def detail_json(request: Request, batch_id: RowId, user: CuratorDep, store: StoreDep) -> Response:
     with store.read() as session:
         row = hq.get_batch(session, batch_id)
         data = hq.batch_report(session, batch_id)
@@ -203,7 +204,7 @@ def detail_json(request: Request, batch_id: int, user: CuratorDep, store: StoreD
     responses=page_or_json(200, "The plan: what would be removed, restored or left.")
     | refusals(401, 403, 404, 409, 422, html=True),
 )
-def rollback_confirm(request: Request, batch_id: int, user: CuratorDep, store: StoreDep) -> Response:
+def rollback_confirm(request: Request, batch_id: RowId, user: CuratorDep, store: StoreDep) -> Response:
     return _confirm(request, user, store, batch_id)
 
 
@@ -256,7 +257,7 @@ def _confirm(
 )
 def rollback(
     request: Request,
-    batch_id: int,
+    batch_id: RowId,
     user: CuratorDep,
     store: StoreDep,
     settings: SettingsDep,

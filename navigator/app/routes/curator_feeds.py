@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from navigator.app.deps import SettingsDep, StoreDep
+from navigator.app.paths import RowId
 from navigator.app.responses import json_body, redirect, refusals
 from navigator.app.routes.curator_import import _job_started
 from navigator.auth.deps import CuratorDep
@@ -160,7 +161,7 @@ def add_feed(
     | refusals(401, 403, 404, 422, 429, html=True),
 )
 def sync_now(
-    request: Request, feed_id: int, user: CuratorDep, store: StoreDep, settings: SettingsDep, jobs: JobsDep
+    request: Request, feed_id: RowId, user: CuratorDep, store: StoreDep, settings: SettingsDep, jobs: JobsDep
 ) -> Response:
     with store.read() as session:
         feed = fq.feed_by_id(session, feed_id)
@@ -198,7 +199,7 @@ def sync_now(
     | json_body(200, "Removed (`Accept: application/json`).")
     | refusals(401, 403, 404, 422, html=True),
 )
-def remove(request: Request, feed_id: int, user: CuratorDep, store: StoreDep) -> Response:
+def remove(request: Request, feed_id: RowId, user: CuratorDep, store: StoreDep) -> Response:
     with store.write() as session:
         removed = fq.remove_feed(session, feed_id)
     if not removed:

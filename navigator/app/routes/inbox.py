@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from navigator.app.deps import StoreDep
+from navigator.app.paths import RowId
 from navigator.app.responses import refusals
 from navigator.auth.deps import NavigatorDep, require_navigator
 from navigator.chat.service import get_chat
@@ -91,7 +92,7 @@ async def inbox_json(request: Request, store: StoreDep, user: NavigatorDep) -> J
 
 @router.get("/inbox/{handoff_id}", response_class=HTMLResponse, include_in_schema=False)
 async def request_page(
-    request: Request, handoff_id: int, store: StoreDep, user: NavigatorDep
+    request: Request, handoff_id: RowId, store: StoreDep, user: NavigatorDep
 ) -> HTMLResponse:
     item = await run_in_threadpool(_one, request, store, handoff_id)
     if item is None:
@@ -106,7 +107,7 @@ async def request_page(
     responses=refusals(401, 403, 404, 422),
 )
 async def request_json(
-    request: Request, handoff_id: int, store: StoreDep, user: NavigatorDep
+    request: Request, handoff_id: RowId, store: StoreDep, user: NavigatorDep
 ) -> JSONResponse:
     item = await run_in_threadpool(_one, request, store, handoff_id)
     if item is None:
@@ -124,7 +125,9 @@ def _mark_done(store: StoreDep, handoff_id: int, who: str) -> dict[str, Any] | N
 
 
 @router.post("/inbox/{handoff_id}/done", include_in_schema=False)
-async def mark_done_form(request: Request, handoff_id: int, store: StoreDep, user: NavigatorDep) -> Response:
+async def mark_done_form(
+    request: Request, handoff_id: RowId, store: StoreDep, user: NavigatorDep
+) -> Response:
     item = await run_in_threadpool(_mark_done, store, handoff_id, user.name or user.email)
     if item is None:
         days = get_chat(request.app).settings.handoff_retention_days
@@ -138,7 +141,7 @@ async def mark_done_form(request: Request, handoff_id: int, store: StoreDep, use
     responses=refusals(401, 403, 404, 422),
 )
 async def mark_done_json(
-    request: Request, handoff_id: int, store: StoreDep, user: NavigatorDep
+    request: Request, handoff_id: RowId, store: StoreDep, user: NavigatorDep
 ) -> JSONResponse:
     item = await run_in_threadpool(_mark_done, store, handoff_id, user.name or user.email)
     if item is None:
