@@ -203,6 +203,9 @@ def test_markers_reach_no_log_and_no_table_but_the_consented_hand_off(
     assert any("Row [hidden]" in line for line in sql) and any("] [hidden]" in line for line in sql), (
         "SQL is logged at DEBUG with its values hidden"
     )
+    events = [line for line in server_lines if line.startswith(("INFO navigator", "WARNING navigator"))]
+    assert sum("sign-in failed (account key" in line for line in events) == 2, "failures are logged, hashed"
+    assert any(line.startswith("INFO navigator.app.routes.auth sign-in: user ") for line in events)
     leaks = [
         f"{key} in log: {line[:300]}"
         for line in server_lines
