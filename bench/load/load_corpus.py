@@ -8,8 +8,8 @@ listings (the importer), then scaled up with varied copies the way the search be
 2. Their vectors come from the embedding cache of the search benches (/tmp/navigator-bench, keyed by
    text hash), so the real model embeds each base text at most once across all runs.
 3. Copies up to N are written in SQL, one round per copy of the base set: copy k sits in another
-   English town (its text gains the town's name, its venue moves to the town's centre ± ~2 km in the
-   record the index reads) and its vector is the original's nudged by noise and re-normalised
+   English town (its description starts with the town's name, its venue moves to the town's centre
+   ± ~2 km in the record the index reads) and its vector is the original's nudged by noise and re-normalised
    (`search_common.scaled_vectors`), so copies neither collide nor rank identically. Child rows are
    copied with INSERT ... SELECT; copies share the original's venue rows, so a copy's detail page
    shows the original's address (a page costs the same either way).
@@ -19,10 +19,12 @@ listings (the importer), then scaled up with varied copies the way the search be
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -106,6 +108,7 @@ class Corpus:
     model_id: str
     seconds: float
     reused: bool
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds per preparation stage
 
 
 class NoEmbedding:
@@ -138,24 +141,26 @@ def base_sources() -> tuple[str, list[tuple[str, list[Path]]]]:
 def prepare(settings: Settings, n: int, *, base: str = "auto", reuse: bool = False) -> Corpus:
     """A store and published index of exactly n listings in `settings.data_dir` (must be empty
     unless `reuse` finds a finished corpus of this size there)."""
-    started = datetime.now()
+    clock = _Stages()
     store = Store.open(settings)
     try:
         with store.read() as session:
             have = search_docs.listing_count(session)
         model_id = model_id_for(settings)
-        if reuse and have == n and _index_count(settings) == n:
-            return Corpus(settings.data_dir, n, "reused", 0, model_id, 0.0, True)
+        marker = settings.data_dir / "load-corpus.json"
+        if reuse and have == n and _index_count(settings) == n and marker.exists():
+            return Corpus(**{**json.loads(marker.read_text()), "data_dir": settings.data_dir, "reused": True})
         if have:
             raise SystemExit(f"{settings.data_dir} already holds {have:,} listings: remove it and re-run")
-        kind, sources = base_sources()
-        if base == "sample":
-            kind, sources = "sample", [("sample", [SAMPLE])]
+        kind, sources = ("sample", [("sample", [SAMPLE])]) if base == "sample" else base_sources()
         for source, paths in sources:
             report = import_paths(store, paths, settings=settings, source=source, actor="load-bench")
             if report.file_errors:
                 raise SystemExit(f"importing {source} failed: {report.file_errors}")
+        clock.lap("import the base listings")
         facts, _generation = read_facts(store)
+        if n < len(facts):
+            raise SystemExit(f"--n {n:,} is below the {len(facts):,} base listings; ask for more")
         texts = [f.text for f in facts]
         if settings.embedding_backend == "fake":
             base_vectors = load_embedder(settings).embed_documents(texts)
@@ -165,14 +170,33 @@ def prepare(settings: Settings, n: int, *, base: str = "auto", reuse: bool = Fal
             search_docs.store_embeddings(
                 session, model_id, dict(zip(map(text_hash, texts), base_vectors, strict=True))
             )
-        if n < len(facts):
-            raise SystemExit(f"--n {n:,} is below the {len(facts):,} base listings; ask for more")
+        clock.lap("base vectors (cache, else the model)")
         _add_copies(store, n, model_id, scaled_vectors(n, base_vectors))
+        clock.lap("copies")
         build_index(settings, store, NoEmbedding(model_id, int(base_vectors.shape[1])))
-        seconds = (datetime.now() - started).total_seconds()
-        return Corpus(settings.data_dir, n, kind, len(facts), model_id, seconds, False)
+        clock.lap("index build")
+        corpus = Corpus(settings.data_dir, n, kind, len(facts), model_id, clock.total(), False, clock.laps)
+        marker.write_text(json.dumps({k: v for k, v in asdict(corpus).items() if k != "data_dir"}))
+        return corpus
     finally:
         store.dispose()
+
+
+class _Stages:
+    """Wall time per preparation stage, printed as it goes (a 100k build takes minutes)."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.last, 1)
+        self.last = now
+        print(f"  {name}: {self.laps[name]:.1f} s", flush=True)
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.start, 1)
 
 
 class _LazyEmbedder:
@@ -194,7 +218,10 @@ def _index_count(settings: Settings) -> int:
 
 
 def _add_copies(store: Store, n: int, model_id: str, vectors: np.ndarray) -> None:
+    """Copies of the base listings up to n, one round per town; a copy whose text is already stored
+    (two originals alike) shares that vector."""
     with store.read() as session:
+        seen = set(session.scalars(select(m.Embedding.text_hash).where(m.Embedding.model == model_id)))
         base_rows = [
             dict(r) for r in session.execute(select(m.Service.__table__).order_by(m.Service.id)).mappings()
         ]
@@ -205,7 +232,6 @@ def _add_copies(store: Store, n: int, model_id: str, vectors: np.ndarray) -> Non
     table = OutcodeTable.load_default()
     rng = np.random.default_rng(7)
     now = datetime.now(UTC).replace(tzinfo=None)
-    seen: set[str] = set()
     for k in range(1, math.ceil(n / size)):
         town, centre = _copy_town(k, table)
         rows = base_rows[: min(size, n - k * size)]
@@ -260,7 +286,8 @@ def _moved(
     """Copy k of a record: its own id, the town named in its description, venues in that town."""
     out = dict(record_json)
     out["source_id"] = f"{record_json['source_id']}~{k}"
-    out["description"] = f"{record_json.get('description') or ''} {town}".strip()
+    # The town goes first: the indexed text keeps only the description's first 2,000 characters.
+    out["description"] = f"{town}. {record_json.get('description') or ''}".strip()
     locations = []
     for loc in record_json.get("locations") or []:
         loc = dict(loc)

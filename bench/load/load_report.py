@@ -44,14 +44,35 @@ def write(out_dir: Path, name: str, report: dict[str, Any]) -> tuple[Path, Path]
     return json_path, md_path
 
 
+def _per_type(step: dict[str, Any]) -> list[str]:
+    lines = [
+        "| request | count | requests/s | p50 ms | p95 ms | p99 ms | max ms | failures |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name in [*NAMES, "all"]:
+        st = step["total"] if name == "all" else step["by_name"].get(name)
+        if st:
+            lines.append(
+                f"| {name} | {st['requests']:,} | {st['rps']:.1f} | {st['p50']:.0f} | {st['p95']:.0f} | "
+                f"{st['p99']:.0f} | {st['max']:.0f} | {st['failures']} |"
+            )
+    return lines
+
+
+def _load(r: dict[str, Any], step: dict[str, Any]) -> float:
+    """Mean 1-minute load average over a step's samples."""
+    loads = [x[3] for x in r["rss_samples"] if step["started_at_s"] <= x[0] <= step["ended_at_s"]]
+    return sum(loads) / len(loads) if loads else 0.0
+
+
 def markdown(r: dict[str, Any]) -> str:
     best = r["throughput_at_p95_under_target"]
     lines = [
         f"# Load run: {r['listings']:,} listings",
         "",
         f"- When: {r['started_at']} (commit {r['commit']}); {r['cores']} cores, shared with other jobs: "
-        f"load average {r['load_before']:.1f} before, {r['rss']['load1_mean']:.1f} on average during the "
-        "soak. Figures on a shared machine are pessimistic.",
+        f"load average {r['load_before']:.1f} before, {r['rss_all']['load1_mean']:.1f} on average under "
+        "load. Figures on a shared machine are pessimistic.",
         f"- Corpus: {r['corpus']['base']} base ({r['corpus']['base_listings']:,} listings) scaled to "
         f"{r['listings']:,}; prepared in {r['corpus']['seconds']:.0f} s; server ready in "
         f"{r['server_start_s']:.1f} s (embedding backend {r['embedding_backend']}).",
@@ -63,16 +84,24 @@ def markdown(r: dict[str, Any]) -> str:
         if best
         else f"No step kept p95 under {r['target_p95_ms']:.0f} ms.",
         "",
-        "| users | requests/s | p50 ms | p95 ms | p99 ms | requests | failures | locust CPU s |",
-        "|---|---|---|---|---|---|---|---|",
+        "| users | requests/s | p50 ms | p95 ms | p99 ms | requests | failures | server CPU ms/request "
+        "| server CPU % | locust CPU s | load 1 min |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for s in r["steps"]:
+    for s in [*r["steps"], *([r["soak"]] if r["soak"] else [])]:
         t = s["total"]
+        busy = 100 * s["server_cpu_s"] / max(s["seconds"], 1)
         lines.append(
-            f"| {s['users']} | {t['rps']:.1f} | {t['p50']:.0f} | {t['p95']:.0f} | {t['p99']:.0f} | "
-            f"{t['requests']:,} | {t['failures']} | {s['client_cpu_s']:.0f} |"
+            f"| {s['users']}{' (soak)' if s is r['soak'] else ''} | {t['rps']:.1f} | {t['p50']:.0f} | "
+            f"{t['p95']:.0f} | {t['p99']:.0f} | {t['requests']:,} | {t['failures']} | "
+            f"{s['server_cpu_ms_per_request']:.1f} | {busy:.0f} | {s['client_cpu_s']:.0f} | "
+            f"{_load(r, s):.1f} |"
         )
     soak = r["soak"]
+    best_step = next((s for s in r["steps"] if best and s["users"] == best["users"]), None)
+    if best_step:
+        lines += ["", f"## Per request type at {best_step['users']} users (the throughput above)", ""]
+        lines += _per_type(best_step)
     if soak:
         lines += [
             "",
@@ -81,27 +110,20 @@ def markdown(r: dict[str, Any]) -> str:
             f"{soak['total']['requests']:,} requests, {soak['total']['rps']:.1f}/s, "
             f"**error rate {soak['error_rate']:.2%}** ({soak['total']['failures']} failures).",
             "",
-            "| request | count | requests/s | p50 ms | p95 ms | p99 ms | max ms | failures |",
-            "|---|---|---|---|---|---|---|---|",
+            *_per_type(soak),
         ]
-        for name in [*NAMES, "all"]:
-            st = soak["total"] if name == "all" else soak["by_name"].get(name)
-            if st:
-                lines.append(
-                    f"| {name} | {st['requests']:,} | {st['rps']:.1f} | {st['p50']:.0f} | {st['p95']:.0f} | "
-                    f"{st['p99']:.0f} | {st['max']:.0f} | {st['failures']} |"
-                )
     m = r["rss"]
     lines += [
         "",
         "## Memory (server RSS)",
         "",
-        f"Over the soak: start {m['rss_start_mb']:.0f} MiB, end {m['rss_end_mb']:.0f} MiB, max "
+        f"{'Over the soak' if soak else 'After the warm-up'}: start {m['rss_start_mb']:.0f} MiB, "
+        f"end {m['rss_end_mb']:.0f} MiB, max "
         f"{m['rss_max_mb']:.0f} MiB; slope {m['rss_slope_mb_per_min']:+.2f} MiB/min (second half "
         f"{m['rss_slope_second_half_mb_per_min']:+.2f}). Whole run after warm-up: start "
         f"{r['rss_all']['rss_start_mb']:.0f}, end {r['rss_all']['rss_end_mb']:.0f}, max "
         f"{r['rss_all']['rss_max_mb']:.0f} MiB. Server CPU {m['server_cpu_mean_percent']:.0f}% of one core "
-        "on average during the soak.",
+        f"on average{' during the soak' if soak else ''}.",
         "",
         "| t (s) | RSS MiB | server CPU % | load 1 min |",
         "|---|---|---|---|",

@@ -33,7 +33,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def server_env(data_dir: Path, embedding_backend: str | None = None) -> dict[str, str]:
+def server_env(
+    data_dir: Path, embedding_backend: str | None = None, model_cache_dir: Path | None = None
+) -> dict[str, str]:
     """The environment `navigator serve` runs with: the data folder, the chat widget's origin, and
     per-client rate limits out of the way (all load comes from one address)."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "NAVIGATOR_DATA_DIR": str(data_dir)}
@@ -43,6 +45,8 @@ def server_env(data_dir: Path, embedding_backend: str | None = None) -> dict[str
             env[f"NAVIGATOR_{name.upper()}"] = str(UNLIMITED)
     if embedding_backend:
         env["NAVIGATOR_EMBEDDING_BACKEND"] = embedding_backend
+    if model_cache_dir:
+        env["NAVIGATOR_MODEL_CACHE_DIR"] = str(model_cache_dir)
     return env
 
 
@@ -71,11 +75,11 @@ class Sampler:
 
     def _run(self) -> None:
         t0 = time.monotonic()
-        last = (t0, _cpu_seconds(self.pid))
+        last = (t0, cpu_seconds(self.pid))
         while True:
             try:
                 rss = _rss_mb(self.pid)
-                now, cpu = time.monotonic(), _cpu_seconds(self.pid)
+                now, cpu = time.monotonic(), cpu_seconds(self.pid)
             except (OSError, ValueError):
                 return  # the server has gone: nothing more to sample
             busy = 100 * (cpu - last[1]) / max(now - last[0], 1e-6)
@@ -107,7 +111,7 @@ def _rss_mb(pid: int) -> float:
     raise OSError(f"no VmRSS for process {pid}")
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """User + system CPU time of the process so far."""
     if psutil is not None:
         try:
@@ -147,6 +151,7 @@ def start_server(
     *,
     port: int | None = None,
     embedding_backend: str | None = None,
+    model_cache_dir: Path | None = None,
     timeout_s: float = 300,
 ) -> Server:
     """Start `navigator serve` on `data_dir` and wait until a search answers (the model is loaded
@@ -159,7 +164,11 @@ def start_server(
     log: IO[Any] = log_path.open("wb")
     t0 = time.perf_counter()
     process = subprocess.Popen(
-        command, env=server_env(data_dir, embedding_backend), stdout=log, stderr=subprocess.STDOUT
+        command,
+        env=server_env(data_dir, embedding_backend, model_cache_dir),
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = Server(f"http://127.0.0.1:{port}", process, log_path, 0.0)
     deadline = time.monotonic() + timeout_s

@@ -38,6 +38,7 @@ class Step:
     by_name: dict[str, Stats]
     failures: list[dict[str, str]] = field(default_factory=list)  # locust's failure rows (message, count)
     client_cpu_s: float = 0.0  # CPU the locust process itself used (it shares the machine)
+    server_cpu_s: float = 0.0  # CPU the server used during the step (set by the caller)
     started_at_s: float = 0.0  # on the RSS sampler's clock
     ended_at_s: float = 0.0
     exit_code: int = 0
@@ -46,8 +47,17 @@ class Step:
     def error_rate(self) -> float:
         return self.total.failures / self.total.requests if self.total.requests else 0.0
 
+    @property
+    def server_cpu_ms_per_request(self) -> float:
+        """Server CPU per request: what a request costs whatever else runs on the machine."""
+        return round(1000 * self.server_cpu_s / self.total.requests, 1) if self.total.requests else 0.0
+
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "error_rate": self.error_rate}
+        return {
+            **asdict(self),
+            "error_rate": self.error_rate,
+            "server_cpu_ms_per_request": self.server_cpu_ms_per_request,
+        }
 
 
 def run_step(
@@ -93,7 +103,13 @@ def run_step(
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=timeout_s or seconds + 120, check=False
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s or seconds + 120,
+        check=False,
     )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -33,7 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import load_report as report  # noqa: E402
 import load_workload as workload  # noqa: E402
 from load_corpus import REPO, prepare  # noqa: E402
-from load_server import Sampler, rss_summary, start_server  # noqa: E402
+from load_server import Sampler, cpu_seconds, rss_summary, start_server  # noqa: E402
 from load_steps import Step, run_step  # noqa: E402
 
 from navigator.config import Settings  # noqa: E402
@@ -51,6 +51,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--reuse", action="store_true", help="serve a corpus of this size prepared before")
     p.add_argument("--base", choices=["auto", "sample"], default="auto", help="sample: ignore ../shared")
     p.add_argument("--embedding-backend", default=None, help="e.g. fake for a quick try (default: settings)")
+    p.add_argument(
+        "--model-cache",
+        type=Path,
+        default=None,
+        help="ONNX export folder shared by runs (default DATA_ROOT/models)",
+    )
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     return p.parse_args(argv)
 
@@ -60,7 +66,9 @@ def run_one(n: int, args: argparse.Namespace, command: str) -> dict[str, Any]:
     if not args.reuse and data_dir.exists():
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    overrides = {"embedding_backend": args.embedding_backend} if args.embedding_backend else {}
+    overrides: dict[str, Any] = {"model_cache_dir": args.model_cache or args.data_root / "models"}
+    if args.embedding_backend:
+        overrides["embedding_backend"] = args.embedding_backend
     settings = Settings(data_dir=data_dir, **overrides)
     print(f"[{n:,}] preparing the corpus in {data_dir} …", flush=True)
     corpus = prepare(settings, n, base=args.base, reuse=args.reuse)
@@ -68,7 +76,12 @@ def run_one(n: int, args: argparse.Namespace, command: str) -> dict[str, Any]:
     work = workload.write(data_dir / "workload.json", workload.build(data_dir))
     load_before = os.getloadavg()[0]
     scratch = Path(tempfile.mkdtemp(prefix=f"navload-{n}-"))
-    server = start_server(data_dir, scratch / "server.log", embedding_backend=args.embedding_backend)
+    server = start_server(
+        data_dir,
+        scratch / "server.log",
+        embedding_backend=args.embedding_backend,
+        model_cache_dir=settings.model_cache_dir,
+    )
     sampler = Sampler(server.process.pid, every=args.sample_every).start()
     steps: list[Step] = []
     soak: Step | None = None
@@ -99,8 +112,13 @@ def run_one(n: int, args: argparse.Namespace, command: str) -> dict[str, Any]:
         "cores": os.cpu_count(),
         "load_before": load_before,
         "command": command,
-        "embedding_backend": Settings(data_dir=data_dir, **overrides).embedding_backend,
-        "corpus": {"base": corpus.base, "base_listings": corpus.base_listings, "seconds": corpus.seconds},
+        "embedding_backend": settings.embedding_backend,
+        "corpus": {
+            "base": corpus.base,
+            "base_listings": corpus.base_listings,
+            "seconds": corpus.seconds,
+            "stages": corpus.stages,
+        },
         "server_start_s": round(server.started_s, 1),
         "server_exit_code": exit_code,
         "rss": rss_summary(samples, after_s=soak_from),
@@ -114,9 +132,10 @@ def run_one(n: int, args: argparse.Namespace, command: str) -> dict[str, Any]:
 
 
 def _timed(sampler: Sampler, url: str, users: int, seconds: int, csv: Path, work: Path) -> Step:
-    start = sampler.mark()
+    start, cpu = sampler.mark(), cpu_seconds(sampler.pid)
     step = run_step(url, users, seconds, csv, workload=work)
     step.started_at_s, step.ended_at_s = start, sampler.mark()
+    step.server_cpu_s = round(cpu_seconds(sampler.pid) - cpu, 1)
     return step
 
 
