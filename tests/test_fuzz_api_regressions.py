@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from navigator.app.factory import create_app
-from navigator.auth.testing import auth_client, make_user
+from navigator.auth.testing import auth_client, make_user, sign_in
 from navigator.auth.tokens import create_token
 from navigator.config import Settings
 
@@ -45,3 +45,25 @@ def test_an_id_too_big_for_the_store_is_a_422_not_a_500(
         assert "less than or equal to" in response.json()["detail"]
     largest = client.request(method, path.format(n=2**63 - 1), headers=bearer)
     assert largest.status_code == 404  # the largest id the store can hold is simply not there
+
+
+def test_a_script_with_an_api_token_uploads_without_a_csrf_token(
+    admin: tuple[TestClient, dict[str, str]],
+) -> None:
+    """Bearer requests are exempt from CSRF everywhere, but the streamed upload still wanted a token
+    in the header or the form (403): found while seeding the API fuzz with an upload."""
+    client, bearer = admin
+    files = {"files": ("listings.csv", b"service_id,service_name\nX-1,Tea and chat\n", "text/csv")}
+    started = client.post(
+        "/curator/import",
+        files=files,
+        data={"source": "script"},
+        headers={**bearer, "accept": "application/json"},
+    )
+    assert started.status_code == 202, started.text[:300]
+    assert started.json()["status_url"].startswith("/api/curator/jobs/")
+    # A signed-in browser (session cookie) still needs the token: the exemption is for bearer only.
+    make_user(client, "curator", "cat@example.org")
+    sign_in(client, "cat@example.org")
+    browser = client.post("/curator/import", files=files, data={"source": "script"})
+    assert browser.status_code == 403 and "security token" in browser.text
