@@ -23,8 +23,13 @@ Cli = Callable[..., Any]
 
 
 def integrity(path: Path) -> str:
-    with sqlite3.connect(path) as db:
+    db = sqlite3.connect(path)
+    try:
         return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        db.close()
 
 
 def count(path: Path, table: str = "service") -> int:
@@ -266,3 +271,34 @@ def test_second_restore_keeps_both_safety_copies(settings: Settings, loaded: Sto
     first = restore_store(settings, good).previous
     second = restore_store(settings, good).previous
     assert first and second and first != second and first.exists() and second.exists()
+
+
+def damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, min(len(data), 4096 * 12), 4096):  # b-tree pages overwritten
+        data[offset : offset + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+def test_backup_of_a_damaged_store_is_refused(settings: Settings, loaded: Store, tmp_path: Path) -> None:
+    loaded.dispose()
+    damage(db_path(settings))
+    with pytest.raises(BackupError) as err:
+        backup_store(settings, tmp_path / "b.db")
+    assert "is damaged" in str(err.value) or "cannot be read" in str(err.value)
+    assert "No backup was made" in str(err.value) and str(db_path(settings)) in str(err.value)
+    assert not (tmp_path / "b.db").exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_restore_over_a_damaged_store(settings: Settings, loaded: Store, tmp_path: Path) -> None:
+    """Restoring is the cure for a damaged store: it must not insist the store it replaces is sound."""
+    good = backup_store(settings, tmp_path / "good.db").path
+    loaded.dispose()
+    live = db_path(settings)
+    with sqlite3.connect(live) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    damage(live)
+    assert integrity(live) != "ok"
+    result = restore_store(settings, good)
+    assert integrity(live) == "ok" and count(live) == count(good)
+    assert result.previous is not None and result.previous.stat().st_size > 0

@@ -15,6 +15,7 @@ its own tools.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -93,10 +94,12 @@ def backup_store(settings: Settings, target: Path, *, force: bool = False) -> St
         raise BackupError(f"The folder {target.parent} does not exist; create it or choose another path.")
     tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
-        with _connect(source, read_only=True) as src, _connect(tmp) as dst:
-            src.backup(dst)  # one step: a consistent snapshot, writers carry on meanwhile
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-        summary = inspect_store(tmp)
+        _snapshot(source, tmp)
+        summary = inspect_store(
+            tmp,
+            shown=f"The store at {source}",
+            advice="No backup was made. Restore an earlier backup with `navigator restore`.",
+        )
         _fsync(tmp)
         os.replace(tmp, target)
         _fsync_dir(target.parent)
@@ -110,9 +113,13 @@ def backup_store(settings: Settings, target: Path, *, force: bool = False) -> St
     return summary
 
 
-def inspect_store(path: Path) -> StoreSummary:
-    """Check a file is a sound Navigator store this version can open; raise BackupError if not."""
+def inspect_store(
+    path: Path, *, shown: str | None = None, advice: str = "Use another backup."
+) -> StoreSummary:
+    """Check a file is a sound Navigator store this version can open; raise BackupError if not.
+    `shown` names the file in messages (default: its path)."""
     path = Path(path)
+    name = shown or str(path)
     if not path.exists():
         raise BackupError(f"There is no file at {path}.")
     if not path.is_file():
@@ -126,8 +133,7 @@ def inspect_store(path: Path) -> StoreSummary:
             problems = [row[0] for row in db.execute("PRAGMA integrity_check(20)")]
             if problems != ["ok"]:
                 raise BackupError(
-                    f"{path} is damaged: SQLite's integrity check found "
-                    f"{'; '.join(problems[:5])}. Use another backup."
+                    f"{name} is damaged: SQLite's integrity check found {'; '.join(problems[:5])}. {advice}"
                 )
             tables = [
                 row[0]
@@ -137,17 +143,17 @@ def inspect_store(path: Path) -> StoreSummary:
             ]
             if "alembic_version" not in tables or "service" not in tables:
                 raise BackupError(
-                    f"{path} is a SQLite database but not a Navigator store (it has no listings table "
+                    f"{name} is a SQLite database but not a Navigator store (it has no listings table "
                     "or migration record)."
                 )
             revisions = sorted(row[0] for row in db.execute("SELECT version_num FROM alembic_version"))
             counts = {t: _count(db, t) for t in sorted(tables)}
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} cannot be read as a database ({exc}). Use another backup.") from exc
+        raise BackupError(f"{name} cannot be read as a database ({exc}). {advice}") from exc
     unknown = sorted(set(revisions) - known_revisions())
     if unknown:
         raise BackupError(
-            f"{path} was written by a newer version of Navigator (migrations {', '.join(unknown)} are "
+            f"{name} was written by a newer version of Navigator (migrations {', '.join(unknown)} are "
             "unknown to this one). Upgrade Navigator, then restore."
         )
     return StoreSummary(path=path, revisions=revisions, counts=counts)
@@ -165,13 +171,11 @@ def restore_store(settings: Settings, source: Path) -> RestoreResult:
     previous: Path | None = None
     try:
         # Check the copy we will restore from, not the original, which could change in between.
-        with _connect(source, read_only=True) as src, _connect(staging) as dst:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        checked = inspect_store(staging)
+        _snapshot(source, staging)
+        checked = inspect_store(staging, shown=str(source))
         if live.exists():
             previous = _free_name(live.with_name(live.name + ".before-restore"))
-            backup_store(settings, previous)
+            _keep_as_is(live, previous)
         with _connect(staging, read_only=True) as src, _connect(live) as dst:
             src.backup(dst)  # one write transaction: other connections see old or restored
     except sqlite3.Error as exc:
@@ -187,6 +191,28 @@ def restore_store(settings: Settings, source: Path) -> RestoreResult:
                 f"holds {count}. The store as it was is kept at {previous}."
             )
     return RestoreResult(restored=restored, previous=previous)
+
+
+def _snapshot(source: Path, target: Path) -> None:
+    """Copy a database with the backup API: one step, so a consistent snapshot while writers carry
+    on; the copy uses a rollback journal, so it is one self-contained file."""
+    with _connect(source, read_only=True) as src, _connect(target) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode = DELETE")
+
+
+def _keep_as_is(live: Path, copy: Path) -> None:
+    """The safety copy before a restore. Restoring is often the cure for a damaged store, so this
+    copy never insists on a sound one: when SQLite cannot read it, the bytes are copied as they are."""
+    try:
+        _snapshot(live, copy)
+    except sqlite3.DatabaseError:
+        copy.unlink(missing_ok=True)
+        shutil.copyfile(live, copy)
+        wal = Path(str(live) + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(copy) + "-wal"))
+    _fsync(copy)
 
 
 def _count(db: sqlite3.Connection, table: str) -> int:
