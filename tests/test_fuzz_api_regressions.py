@@ -67,3 +67,29 @@ def test_a_script_with_an_api_token_uploads_without_a_csrf_token(
     sign_in(client, "cat@example.org")
     browser = client.post("/curator/import", files=files, data={"source": "script"})
     assert browser.status_code == 403 and "security token" in browser.text
+
+
+def _multipart(filename: str, content: bytes, source: str = "script") -> tuple[bytes, str]:
+    """A multipart body written by hand: the file name as raw UTF-8, the way browsers send it."""
+    boundary = "fuzzboundary1234"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\n{source}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.parametrize("filename", ["日本 services.csv", "Café listings.csv", "\U0001d11e list.csv"])
+def test_an_upload_named_in_any_script_is_taken_and_its_name_kept(
+    admin: tuple[TestClient, dict[str, str]], filename: str
+) -> None:
+    """A file name outside Latin-1 in the part header crashed the upload (UnicodeEncodeError → 500),
+    and a Latin-1 one came back mangled ("Caf�")."""
+    client, bearer = admin
+    body, content_type = _multipart(filename, b"service_id,service_name\nX-1,Tea and chat\n")
+    headers = {**bearer, "accept": "application/json", "content-type": content_type}
+    started = client.post("/curator/import", content=body, headers=headers)
+    assert started.status_code == 202, started.text[:300]
+    job = client.get(started.json()["status_url"], headers=bearer).json()
+    assert filename in job["title"]

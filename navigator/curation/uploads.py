@@ -134,7 +134,10 @@ class _Receiver:
         self._value += data[start:end]
 
     def on_header_end(self) -> None:
-        self.headers[self._field.decode("latin-1").lower()] = self._value.decode("utf-8", "replace")
+        # Latin-1 keeps every byte as one character: the header parser (which encodes to Latin-1)
+        # gets back the exact bytes, and a UTF-8 file name ("日本.csv", as browsers send it) is
+        # decoded as UTF-8 below, from those bytes.
+        self.headers[self._field.decode("latin-1").lower()] = self._value.decode("latin-1")
         self._field.clear()
         self._value.clear()
 
