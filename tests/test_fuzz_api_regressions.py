@@ -73,10 +73,14 @@ def _multipart(filename: str, content: bytes, source: str = "script") -> tuple[b
     """A multipart body written by hand: the file name as raw UTF-8, the way browsers send it."""
     boundary = "fuzzboundary1234"
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\n{source}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\n'
-        "Content-Type: text/csv\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="source"\r\n\r\n{source}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -93,3 +97,21 @@ def test_an_upload_named_in_any_script_is_taken_and_its_name_kept(
     assert started.status_code == 202, started.text[:300]
     job = client.get(started.json()["status_url"], headers=bearer).json()
     assert filename in job["title"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "stored"), [("日本.csv", "upload.csv"), ("Ελληνικά.json", "upload.json")]
+)
+def test_a_file_named_only_in_another_script_keeps_its_suffix(filename: str, stored: str) -> None:
+    """Cleaning the whole name took the suffix's dot with the stripped lead: "日本.csv" became "csv"
+    and was refused (415) as not a file Navigator imports."""
+    from navigator.curation.uploads import safe_name
+
+    assert safe_name(filename) == stored
+
+
+def test_a_file_named_only_in_another_script_uploads(admin: tuple[TestClient, dict[str, str]]) -> None:
+    client, bearer = admin
+    body, content_type = _multipart("日本.csv", b"service_id,service_name\nX-1,Tea and chat\n")
+    headers = {**bearer, "accept": "application/json", "content-type": content_type}
+    assert client.post("/curator/import", content=body, headers=headers).status_code == 202

@@ -64,11 +64,14 @@ def safe_name(client_name: str, fallback: str = "upload") -> str:
     """A file name safe to create: the basename only, letters/digits/._- , no leading dot, ≤ 100 chars."""
     base = re.split(r"[\\/]", client_name or "")[-1]
     base = "".join(ch for ch in unicodedata.normalize("NFKD", base) if not unicodedata.combining(ch))
-    base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip(".-_ ")
-    base = re.sub(r"\.{2,}", ".", base)
+    # The suffix is split off first: cleaning "日本.csv" whole left "-.csv", whose stripped lead
+    # took the dot with it ("csv", refused as not importable).
     stem, dot, suffix = base.rpartition(".")
     if not dot:
         stem, suffix = base, ""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_ ")
+    stem = re.sub(r"\.{2,}", ".", stem)
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", suffix)
     stem = stem[:90] or fallback
     return f"{stem}.{suffix.lower()[:8]}" if suffix else stem
 
