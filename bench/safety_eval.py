@@ -1,11 +1,14 @@
 """Score the crisis detector on the labelled safety sets and time it.
 
-    python bench/safety_eval.py [SET.jsonl ...] [--rules-only] [--both] [--verbose] [--similarities]
+    python bench/safety_eval.py [SET.jsonl ...] [--rules-only] [--both] [--quiet] [--verbose] [--similarities]
 
-Default sets: tests/fixtures/safety/labelled.jsonl and holdout.jsonl. For each set and mode (phrase
-rules + semantic match with the real embedder, and/or phrase rules only) it prints recall overall,
-on the must-catch subset and per category, the false-positive rate, every miss and false positive
-with the detector's reason, and the time per message (p50/p95, example vectors already cached).
+Default sets: tests/fixtures/safety/labelled.jsonl (the tuning set), holdout.jsonl and
+generalisation.jsonl (fresh phrasings written before the rules were generalised). For each set and
+mode (phrase rules + semantic match with the real embedder, and/or phrase rules only) it prints recall
+overall, on the must-catch subset and per category, the false-positive rate, every miss and false
+positive with the detector's reason, and the time per message (p50/p95, example vectors cached).
+`--quiet` prints the figures only, never a message's text: use it for a blind set that judges the
+detector (holdout_v2.jsonl is always reported that way), so reading the output cannot tune towards it.
 `--similarities` prints the best cosine per category for each message (for tuning examples.toml).
 """
 
@@ -27,7 +30,9 @@ from navigator.chat.safety.rules import load_rules
 from navigator.chat.safety.semantic import best_similarities, load_examples
 
 REPO = Path(__file__).resolve().parents[1]
-SETS = [REPO / "tests/fixtures/safety/labelled.jsonl", REPO / "tests/fixtures/safety/holdout.jsonl"]
+FIXTURES = REPO / "tests/fixtures/safety"
+SETS = [FIXTURES / "labelled.jsonl", FIXTURES / "holdout.jsonl", FIXTURES / "generalisation.jsonl"]
+BLIND = ("holdout_v2",)  # sets reported by their figures only, whatever the flags
 
 
 def load_real_embedder(data_dir: Path) -> object:
@@ -37,7 +42,7 @@ def load_real_embedder(data_dir: Path) -> object:
     return load_embedder(Settings(data_dir=data_dir))
 
 
-def print_report(name: str, report: Report, verbose: bool) -> None:
+def print_report(name: str, report: Report, verbose: bool, quiet: bool = False) -> None:
     print(f"\n== {name}: {len(report.outcomes)} messages")
     print(
         f"recall {report.recall:.1%} (any help shown {report.flagged_recall:.1%}) | "
@@ -48,6 +53,9 @@ def print_report(name: str, report: Report, verbose: bool) -> None:
         print(f"  {category:<18} {caught:>3}/{total:<3} {caught / total if total else 1:.1%}")
     times = report.latencies_ms()
     print(f"time per message: p50 {percentile(times, 0.5):.2f} ms, p95 {percentile(times, 0.95):.2f} ms")
+    if quiet:
+        print(f"  ({len(report.misses)} misses and {len(report.false_positives)} false positives not shown)")
+        return
     for label, rows in (("MISS", report.misses), ("FALSE POSITIVE", report.false_positives)):
         for o in rows:
             must = " [must]" if o.example.must_catch else ""
@@ -66,6 +74,7 @@ def main() -> int:
     parser.add_argument("--rules-only", action="store_true", help="phrase rules only (no embedder)")
     parser.add_argument("--both", action="store_true", help="both modes")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--quiet", action="store_true", help="figures only, no message text")
     parser.add_argument("--similarities", action="store_true")
     args = parser.parse_args()
     sets = [p for p in (args.sets or SETS) if p.is_file()]
@@ -86,8 +95,9 @@ def main() -> int:
             for mode in modes:
                 chosen = embedder if mode == "semantic" else None
                 report = evaluate(examples, lambda text, e=chosen: detect(text, embedder=e))  # type: ignore[misc]
-                print_report(f"{path.name} / {mode}", report, args.verbose)
-            if args.similarities and embedder is not None:
+                blind = args.quiet or any(b in path.name for b in BLIND)
+                print_report(f"{path.name} / {mode}", report, args.verbose and not blind, blind)
+            if args.similarities and embedder is not None and not any(b in path.name for b in BLIND):
                 for ex in examples:
                     sims = best_similarities(ex.text, embedder, load_examples())  # type: ignore[arg-type]
                     shown = " ".join(f"{k[:6]}={v:.2f}" for k, v in sims.items())

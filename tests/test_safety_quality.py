@@ -1,8 +1,12 @@
-"""The safety quality bar on the labelled set (tests/fixtures/safety/labelled.jsonl).
+"""The safety quality bar: recall 100% on the must-catch subset, at least 97% on all risk messages
+(right category), and at most 5% of ordinary messages flagged, with the real embedder; the phrase
+rules alone must also catch every must-catch message (the chat still works if the model cannot load).
 
-Recall 100% on the must-catch subset, at least 97% on all risk messages (right category), and at
-most 5% of ordinary messages flagged, with the real embedder; the phrase rules alone must also
-catch every must-catch message (the chat still works if the model cannot load).
+Sets (tests/fixtures/safety/): labelled.jsonl is the tuning set; holdout.jsonl and generalisation.jsonl
+were written without looking at the rules (the figures pinned here are regression floors, not targets);
+holdout_v2.jsonl, when present, was written blind by someone else and judges the detector. Its lines
+are never printed by these tests (a failure says only the figures), so a failing run cannot be used to
+tune towards it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from navigator.chat.safety.evaluate import Report, evaluate, load_examples_file
 FIXTURES = Path(__file__).parent / "fixtures" / "safety"
 LABELLED = FIXTURES / "labelled.jsonl"
 HOLDOUT = FIXTURES / "holdout.jsonl"
+GENERALISATION = FIXTURES / "generalisation.jsonl"
+HOLDOUT_V2 = FIXTURES / "holdout_v2.jsonl"
 
 
 def _summary(report: Report) -> str:
@@ -32,6 +38,16 @@ def _summary(report: Report) -> str:
         f"FP {o.example.text!r} -> {o.result.category} ({o.result.reason})" for o in report.false_positives
     ]
     return "\n".join(lines)
+
+
+def _figures(report: Report) -> str:
+    """The figures alone, for a blind set: no message text."""
+    per_category = ", ".join(f"{c} {hit}/{total}" for c, (hit, total) in report.category_recall().items())
+    return (
+        f"recall {report.recall:.3f} must-catch {report.must_catch_recall:.3f} "
+        f"FPR {report.false_positive_rate:.3f} ({len(report.misses)} misses, "
+        f"{len(report.false_positives)} false positives; {per_category})"
+    )
 
 
 def test_labelled_set_is_well_formed_and_broad() -> None:
@@ -49,8 +65,21 @@ def test_labelled_set_is_well_formed_and_broad() -> None:
         assert set(json.loads(line)) == {"text", "category", "must_catch", "note"}
 
 
-def test_phrase_rules_alone_catch_every_must_catch_message() -> None:
-    report = evaluate(load_examples_file(LABELLED), lambda text: detect(text))
+def test_generalisation_set_is_well_formed_and_broad() -> None:
+    examples = load_examples_file(GENERALISATION)
+    assert len(examples) >= 200
+    counts = Counter(e.category for e in examples)
+    assert counts[None] >= 60, "near misses for every new concept"
+    for category in CATEGORIES:
+        assert counts[category] >= 20, f"{category} needs many phrasings"
+        assert any(e.must_catch for e in examples if e.category == category)
+    labelled = {e.text.lower() for e in load_examples_file(LABELLED)}
+    assert not [e.text for e in examples if e.text.lower() in labelled], "fresh phrasings, not copies"
+
+
+@pytest.mark.parametrize("path", [LABELLED, HOLDOUT, GENERALISATION], ids=lambda p: p.stem)
+def test_phrase_rules_alone_catch_every_must_catch_message(path: Path) -> None:
+    report = evaluate(load_examples_file(path), lambda text: detect(text))
     assert report.must_catch_recall == 1.0, _summary(report)
     assert report.recall >= 0.95, _summary(report)
     assert report.false_positive_rate <= 0.05, _summary(report)
@@ -74,14 +103,26 @@ def test_quality_bar_with_the_real_embedder(real_embedder: object) -> None:
 
 
 @pytest.mark.slow
-def test_holdout_stays_safe_with_the_real_embedder(real_embedder: object) -> None:
-    """The held-out set was written after tuning and never tuned on; this guards against regressions
-    that would make it clearly worse than reported, not a target to tune towards."""
-    if not HOLDOUT.is_file():
-        pytest.skip("no holdout set")
-    examples = load_examples_file(HOLDOUT)
+@pytest.mark.parametrize("path", [HOLDOUT, GENERALISATION], ids=lambda p: p.stem)
+def test_held_out_sets_stay_safe_with_the_real_embedder(real_embedder: object, path: Path) -> None:
+    """Sets written without looking at the rules. Both read 100% / 0% when the rules were generalised
+    (the first held-out set had read 89.5% recall before); these floors catch a regression that would
+    make them clearly worse, they are not targets to tune towards."""
+    examples = load_examples_file(path)
     assert len(examples) >= 60
     report = evaluate(examples, lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
     assert report.must_catch_recall == 1.0, _summary(report)
-    assert report.flagged_recall >= 0.90, _summary(report)
-    assert report.false_positive_rate <= 0.10, _summary(report)
+    assert report.recall >= 0.97, _summary(report)
+    assert report.false_positive_rate <= 0.05, _summary(report)
+
+
+@pytest.mark.slow
+def test_blind_holdout_v2_meets_the_bar(real_embedder: object) -> None:
+    """The judging set, written blind by someone else: the issue's bar, reported by figures only."""
+    if not HOLDOUT_V2.is_file():
+        pytest.skip("no holdout_v2.jsonl yet")
+    report = evaluate(load_examples_file(HOLDOUT_V2), lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
+    assert report.outcomes, "holdout_v2.jsonl holds no messages"
+    assert report.must_catch_recall == 1.0, _figures(report)
+    assert report.recall >= 0.97, _figures(report)
+    assert report.false_positive_rate <= 0.05, _figures(report)
