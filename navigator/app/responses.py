@@ -47,6 +47,7 @@ WHY: dict[int, str] = {
     409: "Someone changed this meanwhile, or it was already decided; reload and try again.",
     410: "This has expired.",
     413: "The request body is larger than this takes.",
+    415: "A file of a kind this does not take; `detail` lists the kinds it does.",
     422: "A parameter or field cannot be used as given; `problems` names each one.",
     429: "Too many requests from this client; wait `Retry-After` seconds.",
     503: "Not available just now (no search index yet, or the directory is busy); try again later.",

@@ -126,7 +126,7 @@ def clean_source(value: str | None) -> str:
     response_class=RedirectResponse,
     responses=redirect(description="Started: on to the preview job's progress page.")
     | json_body(202, "Started as a background job (`Accept: application/json`): poll `status_url`.")
-    | refusals(400, 401, 403, 413, 422, 429, html=True),
+    | refusals(400, 401, 403, 413, 415, 422, 429, html=True),
     openapi_extra=UPLOAD_BODY,
 )
 async def upload(

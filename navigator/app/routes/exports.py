@@ -57,8 +57,10 @@ DOWNLOADS: dict[str, tuple[str, str, str, str]] = {
 _FILE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file, as an attachment.",
+        # oruk-json is a JSON document (the ORUK page shape); the others are files
         "content": {
-            media: {"schema": {"type": "string", "format": "binary"}} for *_, media in DOWNLOADS.values()
+            media: {"schema": {} if media == "application/json" else {"type": "string", "format": "binary"}}
+            for *_, media in DOWNLOADS.values()
         },
     }
 }
