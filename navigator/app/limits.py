@@ -219,7 +219,9 @@ class BodyLimitMiddleware:
 
 def body_refusal(request: Request, status: int, message: str, field: str = "body") -> Response:
     title = {413: "Too much sent at once", 422: "Request not understood"}.get(status, "Request not accepted")
-    return refusal(request, status, title, message, field=field, headers={"Connection": "close"})
+    # Past a size limit part of the body may be unread: the connection cannot be reused.
+    headers = {"Connection": "close"} if status in (400, 413) else None
+    return refusal(request, status, title, message, field=field, headers=headers)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:
