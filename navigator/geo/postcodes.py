@@ -14,9 +14,9 @@ _OUTWARD = r"(?:GIR|[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?|[0-9
 _INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 _FULL_RE = re.compile(rf"^({_OUTWARD})({_INWARD})$")
 _OUTWARD_RE = re.compile(rf"^{_OUTWARD}$")
-# In free text: letters+digit outward, optional space or hyphen, digit+two letters inward.
+# In free text: letters+digit outward (or GIR), optional space or hyphen, digit+two letters inward.
 _IN_TEXT_RE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)[ \t-]?([0-9][A-Za-z]{2})(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?|[Gg][Ii][Rr])[ \t-]?([0-9][A-Za-z]{2})(?![A-Za-z0-9])"
 )
 _SEPARATORS = re.compile(r"[\s\-.\u00a0_]+")
 
