@@ -129,6 +129,12 @@ def test_only_the_curator_upload_may_send_more(settings: Settings) -> None:
             "/curator/import", data={"csrf_token": token, "source": "limits"}, files=too_big, headers=HTML
         )
         assert refused.status_code == 413 and "data-upload-error" in refused.text  # the upload's own page
+        not_a_form = c.post(
+            "/curator/import",
+            content=b"[" + b" " * LIMIT + b"]",
+            headers={"content-type": "application/json"},
+        )
+        assert not_a_form.status_code == 413  # only a multipart upload gets the larger allowance
         elsewhere = c.post("/curator/feeds", data={"csrf_token": token, "url": "x" * 50_000}, headers=HTML)
         assert elsewhere.status_code == 413  # every other curator form has the app-wide limit
 

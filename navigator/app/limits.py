@@ -59,10 +59,11 @@ class Allowance:
     message: str  # what a person reads when a body is bigger
 
 
-def allowance(method: str, path: str, settings: Settings) -> Allowance:
+def allowance(method: str, path: str, content_type: str, settings: Settings) -> Allowance:
     """The body limit for this request: the upload streams under its own limit (and drains past it
-    to show its own page), so the app-wide cap sits above everything that route may read."""
-    if method == "POST" and path.rstrip("/") == UPLOAD_PATH:
+    to show its own page), so the app-wide cap sits above everything that route may read. Only a
+    multipart form gets it: anything else sent there is held in memory here, so it gets the usual limit."""
+    if method == "POST" and path.rstrip("/") == UPLOAD_PATH and content_type == "multipart/form-data":
         limit = settings.max_upload_bytes * DRAIN_FACTOR + UPLOAD_OVERHEAD
         return Allowance(limit, too_big_message(settings.max_upload_bytes))
     limit = settings.max_request_bytes
@@ -163,7 +164,8 @@ class BodyLimitMiddleware:
         if not has_body:
             await self.app(scope, receive, send)
             return
-        rule = allowance(scope["method"], scope["path"], self.settings)
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        rule = allowance(scope["method"], scope["path"], content_type, self.settings)
         reader = _Reader(receive, rule.limit, declared, rule.message)
         if declared is not None and declared > rule.limit:
             if declared <= rule.limit * DRAIN_FACTOR:
@@ -171,7 +173,6 @@ class BodyLimitMiddleware:
                 await reader.drain()
             await self._refuse(scope, receive, send, 413, rule.message)
             return
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type in FORM_TYPES:
             await self.app(scope, reader, send)  # streamed: the route reads it, the reader counts
             return
