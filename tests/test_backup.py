@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert report.added > 200
     store.dispose()
     path = settings.data_dir / "template.db"
-    with sqlite3.connect(db_path(settings)) as src, sqlite3.connect(path) as dst:
+    with closing(sqlite3.connect(db_path(settings))) as src, closing(sqlite3.connect(path)) as dst:
         src.backup(dst)
     return path
 
@@ -79,7 +80,7 @@ def test_backup_while_another_connection_writes(settings: Settings, loaded: Stor
     """A writer commits rows continuously during the backup: the copy is one consistent snapshot
     (the marker rows it holds are a gap-free prefix: each commit is in it whole or not at all)."""
     live = db_path(settings)
-    with sqlite3.connect(live) as db:
+    with closing(sqlite3.connect(live)) as db:
         db.execute("CREATE TABLE fault_marker (n INTEGER PRIMARY KEY, pad TEXT)")
     stop = threading.Event()
     written: list[int] = []
@@ -202,7 +203,7 @@ def _bad_inputs(tmp_path: Path, good: Path) -> dict[str, tuple[Path, str]]:
     not_sqlite = tmp_path / "notes.db"
     not_sqlite.write_text("service_id,name\nNNS-1,Lunch club\n")
     other_sqlite = tmp_path / "other.db"
-    with sqlite3.connect(other_sqlite) as db:
+    with closing(sqlite3.connect(other_sqlite)) as db:
         db.execute("CREATE TABLE t (x)")
     other_sqlite_closed = other_sqlite
     truncated = tmp_path / "truncated.db"
@@ -216,8 +217,9 @@ def _bad_inputs(tmp_path: Path, good: Path) -> dict[str, tuple[Path, str]]:
     corrupt.write_bytes(bytes(damaged))
     newer = tmp_path / "newer.db"
     newer.write_bytes(data)
-    with sqlite3.connect(newer) as db:
+    with closing(sqlite3.connect(newer)) as db:
         db.execute("INSERT INTO alembic_version VALUES ('9999_from_the_future')")
+        db.commit()
     return {
         "missing": (tmp_path / "nope.db", "no file"),
         "folder": (tmp_path, "folder"),
@@ -295,7 +297,7 @@ def test_restore_over_a_damaged_store(settings: Settings, loaded: Store, tmp_pat
     good = backup_store(settings, tmp_path / "good.db").path
     loaded.dispose()
     live = db_path(settings)
-    with sqlite3.connect(live) as db:
+    with closing(sqlite3.connect(live)) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     damage(live)
     assert integrity(live) != "ok"

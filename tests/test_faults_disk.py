@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,12 @@ def versions(tmp_path_factory: pytest.TempPathFactory) -> Versions:
     from navigator.store.db import Store
 
     folder = tmp_path_factory.mktemp("disk")
-    before_csv, after_csv = write_versions(folder)
+    before_csv, after_csv = write_versions(folder, rows_from_sample=120, change_every=10, add=40)
     settings = Settings(data_dir=folder / "data")
     store = Store.open(settings)
     import_paths(store, [before_csv], settings=settings, source="faults")
     store.dispose()
-    with sqlite3.connect(db_file(settings.data_dir)) as db:
+    with closing(sqlite3.connect(db_file(settings.data_dir))) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     old_db = db_file(settings.data_dir).read_bytes()
     old = read_state(db_file(settings.data_dir))
@@ -86,7 +87,7 @@ def extra_pragma(monkeypatch: pytest.MonkeyPatch, pragma: str) -> None:
 
 
 def page_count(path: Path) -> int:
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         return int(db.execute("PRAGMA page_count").fetchone()[0])
 
 

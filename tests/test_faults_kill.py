@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -94,13 +95,13 @@ def test_sigkill_during_import_leaves_old_or_new_and_a_rerun_completes(
     tmp_path: Path, zygote: Zygote
 ) -> None:
     # An import of ~1 s on a calm machine: long enough to be hit anywhere, short enough to repeat.
-    before_csv, after_csv = write_versions(tmp_path, rows_from_sample=150, change_every=10, add=50)
+    before_csv, after_csv = write_versions(tmp_path, rows_from_sample=100, change_every=10, add=30)
     data_dir = tmp_path / "data"
     Store.open(Settings(data_dir=data_dir)).dispose()  # migrations applied once, outside the runs
     status, _, _ = zygote.run(data_dir, before_csv)
     assert status == 0
     check_integrity(db_file(data_dir))
-    with sqlite3.connect(db_file(data_dir)) as db:
+    with closing(sqlite3.connect(db_file(data_dir))) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     snapshot = db_file(data_dir).read_bytes()
     old = read_state(db_file(data_dir))
@@ -108,7 +109,7 @@ def test_sigkill_during_import_leaves_old_or_new_and_a_rerun_completes(
     status, _, full = zygote.run(data_dir, after_csv)
     assert status == 0
     new = read_state(db_file(data_dir))
-    assert old.key() != new.key() and len(new.services) == len(old.services) + 50
+    assert old.key() != new.key() and len(new.services) == len(old.services) + 30
     durations = [full]
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {"killed→old": 0, "killed→new": 0, "finished": 0, "killed while writing": 0}
