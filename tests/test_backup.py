@@ -304,3 +304,20 @@ def test_restore_over_a_damaged_store(settings: Settings, loaded: Store, tmp_pat
     result = restore_store(settings, good)
     assert integrity(live) == "ok" and count(live) == count(good)
     assert result.previous is not None and result.previous.stat().st_size > 0
+
+
+def test_restore_of_an_older_backup_brings_it_up_to_this_schema(
+    settings: Settings, loaded: Store, tmp_path: Path
+) -> None:
+    """A backup from before the chat's hand-offs existed (migration 0005 not applied) restores, and
+    the store is migrated to this version's schema afterwards."""
+    older = backup_store(settings, tmp_path / "older.db").path
+    with closing(sqlite3.connect(older)) as db:
+        db.execute("DROP TABLE handoff_request")
+        db.execute("DELETE FROM alembic_version WHERE version_num = '0005_chat'")
+        db.commit()
+    assert "0005_chat" not in inspect_store(older).revisions
+    result = restore_store(settings, older)
+    assert "0005_chat" in result.restored.revisions
+    assert result.restored.counts["handoff_request"] == 0
+    assert result.restored.listings == count(older) > 200
