@@ -18,8 +18,8 @@ from navigator.search.understand.model import Gazetteer, Place
 from navigator.search.understand.tokens import Token
 
 _POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)[ \t-]?([0-9][A-Za-z]{2})(?![A-Za-z0-9])"
-)
+    r"(?<![A-Za-z0-9])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?|[Gg][Ii][Rr])[ \t-]?([0-9][A-Za-z]{2})(?![A-Za-z0-9])"
+)  # GIR 0AA: the one postcode outside the pattern, which geo.postcodes accepts too
 _OUTCODE = re.compile(r"(?<![A-Za-z0-9£$])([A-Za-z]{1,2}[0-9][A-Za-z0-9]?)(?![A-Za-z0-9])")
 _PREPOSITIONS = frozenset({"in", "near", "around", "at", "from", "nr", "outside", "round", "to", "by"})
 _LIVING = frozenset(
