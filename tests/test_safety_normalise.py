@@ -59,6 +59,10 @@ from navigator.chat.safety import normalise_for_safety, safe_detect
         ("i want too die", "i want to die"),
         ("jus want 2 dye", "just want to die"),
         ("feel lik ending my lyfe", "feel like ending my life"),
+        ("sui cidal", "suicidal"),
+        ("took an over dose", "took an overdose"),
+        ("bleeding a lot", "bleeding a lot"),  # little words are never swallowed by a join
+        ("everything i do", "everything i do"),
     ],
 )
 def test_spellings_of_risk_become_plain_words(written: str, plain: str) -> None:

@@ -8,6 +8,7 @@ look-alike Cyrillic/Greek letters inside Latin words mapped back, apostrophes dr
 a few meaningful emoji turned into words (💊 → pills), censored words restored against the risk lexicon
 ("su*cide"), spaced or dotted letters joined ("s u i c i d e", "k.i.l.l"), leetspeak repaired when the
 repair is a real word ("d13", "su1c1de"), stretched letters collapsed ("diiieee" → "die", "kill" kept),
+risk words broken in two by a stray space rejoined ("sui cidal", "over dose"),
 known misspellings and near-misses of risk words repaired ("suicidle", "wnat"), then text-speak expanded
 ("kms" → "kill myself", "wanna" → "want to") and multi-word slang replaced ("sewer slide" → "suicide").
 Sentence ends become " . " so phrase gaps never cross them.
@@ -84,6 +85,7 @@ def normalise_for_safety(text: object, lexicon: Lexicon | None = None) -> str:
     words: list[str] = []
     for raw in _RAW_TOKEN.findall(text):
         words.extend(_repair_token(raw, lex))
+    words = _join_split_words(words, lex)
     out: list[str] = []
     for i, word in enumerate(words):
         out.append(lex.expand(word, words[i - 1] if i else "", words[i + 1] if i + 1 < len(words) else ""))
@@ -144,6 +146,32 @@ def _repair_token(raw: str, lex: Lexicon) -> list[str]:
         joined = lex.unjoin(repaired) if repaired == piece else None
         words.extend(joined or [repaired])
     return words
+
+
+def _join_split_words(words: list[str], lex: Lexicon) -> list[str]:
+    """'sui cidal' → 'suicidal', 'over dose' → 'overdose': a risk word broken in two by a stray space."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if i + 1 < len(words) and words[i].isalpha() and words[i + 1].isalpha():
+            a, b = words[i], words[i + 1]
+            joined = a + b
+            # Both halves real pieces (three letters or more for a repaired join), or "i" and "a"
+            # would be swallowed into the word before them ("bleeding a lot" is not "bleeding lot").
+            exact = len(a) >= 2 and len(b) >= 2 and lex.is_risk(joined)
+            repaired = (
+                len(a) >= 3
+                and len(b) >= 3
+                and (not lex.is_word(a) or not lex.is_word(b))
+                and lex.is_risk(lex.respell(joined))
+            )
+            if len(joined) >= 6 and (exact or repaired):
+                out.append(joined if lex.is_risk(joined) else lex.respell(joined))
+                i += 2
+                continue
+        out.append(words[i])
+        i += 1
+    return out
 
 
 def _unleet(token: str, lex: Lexicon) -> str | None:
