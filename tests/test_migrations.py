@@ -23,3 +23,17 @@ def test_store_opens_twice_without_reapplying(settings) -> None:  # type: ignore
             assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert session.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         s.dispose()
+
+
+def test_a_store_url_with_a_percent_sign_opens(tmp_path: Path) -> None:
+    # A SQLite URI file name is rendered URL-encoded ("file%3A...") into Alembic's ConfigParser,
+    # where % is special: the store must still open and migrate.
+    from navigator.config import Settings
+    from navigator.store.db import Store
+
+    url = f"sqlite:///file:{tmp_path}/navigator.db?mode=rwc&uri=true"
+    store = Store.open(Settings(data_dir=tmp_path, database_url=url))
+    try:
+        assert (tmp_path / "navigator.db").is_file()
+    finally:
+        store.dispose()
