@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+# ASCII digits, the whole cell: "-2\n" (a "$" match) or "-٣" (a Unicode digit) is not a plain number.
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def needs_neutralising(value: str) -> bool:
@@ -22,7 +23,7 @@ def needs_neutralising(value: str) -> bool:
     a cell that starts with them is escaped once more, so `restore` is an exact inverse)."""
     bare = value.lstrip("'")
     stripped = bare.lstrip(" \u00a0")
-    return stripped.startswith(TRIGGERS) and not _NUMBER.match(bare)
+    return stripped.startswith(TRIGGERS) and not _NUMBER.fullmatch(bare)
 
 
 def neutralise(value: str) -> str:
