@@ -9,12 +9,25 @@ every XLSX cell is stored as text, and the second import is the first, field for
 
 from __future__ import annotations
 
+import csv
+import itertools
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from sqlalchemy import select
 from test_fuzz_support import property_settings
 
+from navigator.config import Settings
+from navigator.export.run import export
+from navigator.ingest.pipeline import import_paths
+from navigator.store import models as m
+from navigator.store.db import Store
 from navigator.util.cells import neutralise, restore
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,9 +75,91 @@ def test_restore_undoes_only_what_neutralise_adds(text: str) -> None:
     assert back == text or (text.startswith("'") and neutralise(back) == text)
 
 
+# -- the whole path: import → export (CSV, XLSX) → import -------------------------------------------
+
+COLUMNS = ("service_name", "organisation", "description", "opening_notes", "eligibility", "accessibility")
+HEADER = ["service_id", *COLUMNS, "town", "postcode", "phone", "Internal note"]
+_counter = itertools.count(1)
+
+
+@dataclass
+class Stores:
+    first: Store
+    back: Store
+    settings: Settings
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
+    folder = tmp_path_factory.mktemp("export-props")
+    settings = Settings(data_dir=folder / "first")
+    first, back = Store.open(settings), Store.open(Settings(data_dir=folder / "back"))
+    yield Stores(first, back, settings, folder)
+    first.dispose()
+    back.dispose()
+
+
+def records(store: Store, source: str) -> dict[str, dict[str, Any]]:
+    with store.read() as session:
+        rows = session.scalars(select(m.Service).where(m.Service.source == source))
+        return {s.source_id: dict(s.record_json) for s in rows}
+
+
+def write_sheet(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+
+
+def differences(a: Any, b: Any, path: str = "") -> list[str]:
+    """Where two records differ, as `path: a != b` lines (for the failure message)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [
+            d
+            for k in sorted(set(a) | set(b), key=str)
+            for d in differences(a.get(k), b.get(k), f"{path}.{k}")
+        ]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [
+            d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, f"{path}[{i}]")
+        ]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def assert_all_text(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    try:
+        for row in book["services"].iter_rows(min_row=2):
+            for cell in row:
+                assert cell.value is None or (cell.data_type == "s" and isinstance(cell.value, str)), cell
+    finally:
+        book.close()
+
+
 def test_a_dash_before_a_line_end_or_other_digits_is_not_a_plain_number() -> None:
     """Found by the properties: "-2\\n" passed as a number ("$" matches before a final newline) and
     "-٣" too (\\d is any Unicode digit), so neither was neutralised."""
-    assert neutralise("-2\\n") == "'-2\\n" and restore("'-2\\n") == "-2\\n"
+    assert neutralise("-2\n") == "'-2\n" and restore("'-2\n") == "-2\n"
     assert neutralise("-٣") == "'-٣"
     assert neutralise("-2.5891") == "-2.5891" and neutralise("-17") == "-17"  # real numbers stay
+
+
+def test_a_control_character_in_a_free_column_does_not_break_the_xlsx_export(
+    stores: Stores, tmp_path: Path
+) -> None:
+    """Found by the properties: a free column keeps control characters (\\x0b from a pasted note),
+    and openpyxl refused the whole workbook (IllegalCharacterError): the download failed."""
+    upload = tmp_path / "note.csv"
+    write_sheet(
+        upload, [["CC-1", "Tea and chat", "", "", "", "", "", "Bristol", "BS5 0EH", "", "a\x0bb\x04c"]]
+    )
+    import_paths(stores.first, [upload], settings=stores.settings, source="control")
+    target = tmp_path / "out.xlsx"
+    export(stores.first, "spreadsheet", target, source="control", xlsx=True)
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target)["services"]
+    header = [c.value for c in sheet[1]]
+    assert sheet[2][header.index("Internal note")].value == "abc"

@@ -157,7 +157,6 @@ def write_csv(items: Iterable[Listing], path: Path | None, out: IO[str] | None =
 def write_xlsx(items: Iterable[Listing], path: Path) -> int:
     """Write the workbook atomically: one sheet, "services", every cell a string marked as text."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     rows = [row_for(item) for item in items]
@@ -167,7 +166,7 @@ def write_xlsx(items: Iterable[Listing], path: Path) -> int:
     bold = Font(bold=True)
     head = []
     for name in columns:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = _text_cell(sheet, name)
         cell.font = bold
         head.append(cell)
     sheet.append(head)
@@ -180,8 +179,11 @@ def write_xlsx(items: Iterable[Listing], path: Path) -> int:
 
 def _text_cell(sheet: Any, value: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    cell = WriteOnlyCell(sheet, value=value)
+    # XML cannot hold most control characters (a stray \x0b in an imported free column): they go,
+    # rather than the whole workbook failing with IllegalCharacterError. The CSV keeps them.
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # never a formula, whatever the text starts with
     if value:
         cell.quotePrefix = True
