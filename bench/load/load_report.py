@@ -123,7 +123,13 @@ def markdown(r: dict[str, Any]) -> str:
         f"{m['rss_slope_second_half_mb_per_min']:+.2f}). Whole run after warm-up: start "
         f"{r['rss_all']['rss_start_mb']:.0f}, end {r['rss_all']['rss_end_mb']:.0f}, max "
         f"{r['rss_all']['rss_max_mb']:.0f} MiB. Server CPU {m['server_cpu_mean_percent']:.0f}% of one core "
-        f"on average{' during the soak' if soak else ''}.",
+        f"on average{' during the soak' if soak else ''}."
+        + (
+            " The server was found stopped by another job (SIGSTOP) in "
+            f"{r['rss_all']['samples_server_stopped']} samples: requests waited meanwhile."
+            if r["rss_all"].get("samples_server_stopped")
+            else ""
+        ),
         "",
         "| t (s) | RSS MiB | server CPU % | load 1 min |",
         "|---|---|---|---|",

@@ -56,6 +56,7 @@ class Sample:
     rss_mb: float
     cpu_percent: float  # of one core, since the previous sample
     load1: float
+    stopped: bool = False  # the server was found stopped (another job sent it SIGSTOP)
 
 
 @dataclass
@@ -84,7 +85,9 @@ class Sampler:
                 return  # the server has gone: nothing more to sample
             busy = 100 * (cpu - last[1]) / max(now - last[0], 1e-6)
             last = (now, cpu)
-            self.samples.append(Sample(round(now - t0, 1), round(rss, 1), round(busy, 1), os.getloadavg()[0]))
+            sample = Sample(round(now - t0, 1), round(rss, 1), round(busy, 1), os.getloadavg()[0])
+            sample.stopped = _state(self.pid) == "T"
+            self.samples.append(sample)
             if self._stop.wait(self.every):
                 return
 
@@ -109,6 +112,14 @@ def _rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise OSError(f"no VmRSS for process {pid}")
+
+
+def _state(pid: int) -> str:
+    """The process state letter from /proc ("R", "S", "T" for stopped, …); "" where there is no /proc."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def cpu_seconds(pid: int) -> float:
@@ -202,6 +213,7 @@ def rss_summary(samples: list[Sample], after_s: float = 0.0) -> dict[str, float]
         "samples": len(kept),
         "load1_mean": round(sum(s.load1 for s in kept) / len(kept), 2),
         "server_cpu_mean_percent": round(sum(s.cpu_percent for s in kept) / len(kept), 1),
+        "samples_server_stopped": sum(s.stopped for s in kept),
     }
 
 

@@ -8,8 +8,9 @@ at that load shows the error rate and the server's memory over time.
 
 Per N: the corpus (store + index, bench/load/corpus.py) is prepared under DATA_ROOT/load-N, the
 server is started on it with the real embedding model, a short warm-up runs, then each step of the
-ladder runs locust headless for --step-seconds (stopping at the first step over target), then the
-soak at the best step's users. RSS, server CPU and the load average are sampled every few seconds
+ladder runs locust headless for --step-seconds (stopping early only at a failure or a p95 over three
+times the target), then the soak at the users of the best step (highest throughput with p95 under
+100 ms and no failure). RSS, server CPU and the load average are sampled every few seconds
 throughout. Writes bench/results/load-N.json and load-N.md. See bench/README-load.md.
 """
 
@@ -57,6 +58,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="ONNX export folder shared by runs (default DATA_ROOT/models)",
     )
+    p.add_argument("--tag", default="", help="added to the report's name: load-N-TAG.json")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     return p.parse_args(argv)
 
@@ -95,7 +97,8 @@ def run_one(n: int, args: argparse.Namespace, command: str) -> dict[str, Any]:
             step = _timed(sampler, server.url, users, args.step_seconds, scratch / f"step-{users}", work)
             steps.append(step)
             print(f"[{n:,}] {users} users: {_line(step)}", flush=True)
-            if step.total.p95 >= report.TARGET_P95_MS or step.total.failures:
+            # One slow step on a shared machine is not the end: stop only when clearly saturated.
+            if step.total.p95 >= 3 * report.TARGET_P95_MS or step.total.failures:
                 break
         best = report.best_step(steps) or steps[0]
         if args.soak_seconds:
@@ -125,7 +128,7 @@ def run_one(n: int, args: argparse.Namespace, command: str) -> dict[str, Any]:
         "rss_all": rss_summary(samples, after_s=warm_end),
     }
     result = report.as_json(run, steps, soak, samples)
-    json_path, md_path = report.write(args.out, f"load-{n}", result)
+    json_path, md_path = report.write(args.out, f"load-{n}" + (f"-{args.tag}" if args.tag else ""), result)
     print(f"[{n:,}] wrote {json_path} and {md_path}", flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     return result
