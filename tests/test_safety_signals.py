@@ -96,6 +96,13 @@ def test_repeating_one_cue_never_makes_a_crisis() -> None:
         ("the baby has gone all floppy", "medical_emergency"),
         ("my neighbour has been on the floor for hours", "medical_emergency"),
         ("he's lying there not breathing", "medical_emergency"),
+        ("he scratches himself with a pin when he's stressed", "self_harm"),
+        ("my wife threw me against the fridge", "domestic_abuse"),
+        ("she waved a knife at me", "domestic_abuse"),
+        ("my lad's teacher showed him porn", "child_at_risk"),
+        ("it'd be simpler for my kids if I simply wasn't here", "suicide"),
+        ("the engine is running in the garage and I'm sat in the car", "suicide"),
+        ("I'd rather be dead than spend another night like this", "suicide"),
     ],
 )
 def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
@@ -115,6 +122,11 @@ def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
         "our charity wants to be listed in your directory",
         "man recovering after heart attack wants a walking group",
         "I hope I don't wake up the baby when I get in",
+        "I won't be around next week as I'm away with work",
+        "I'd rather be dead than be seen in that jumper lol",
+        "my uncle was slurring after a few pints at the wedding",
+        "he threw me a surprise party",
+        "grandad had a fall in the summer but he's fine now",
     ],
 )
 def test_near_misses_of_the_concept_rules(message: str) -> None:
