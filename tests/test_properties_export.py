@@ -163,3 +163,22 @@ def test_a_control_character_in_a_free_column_does_not_break_the_xlsx_export(
     sheet = load_workbook(target)["services"]
     header = [c.value for c in sheet[1]]
     assert sheet[2][header.index("Internal note")].value == "abc"
+
+
+def test_an_xlsx_cell_that_starts_with_a_quote_keeps_it(tmp_path: Path) -> None:
+    """Found by the properties: the reader undid the CSV export's protective quote in XLSX cells
+    too, where no quote is ever added, so "'=not a sum" came back as "=not a sum"."""
+    from openpyxl import Workbook
+
+    from navigator.ingest.readers.spreadsheet import SpreadsheetReader
+
+    book = Workbook()
+    book.active.append(["service_id", "service_name", "description"])
+    book.active.append(["Q-1", "'=not a sum", "'+44 is how we write it"])
+    book.save(tmp_path / "quotes.xlsx")
+    (tmp_path / "quotes.csv").write_text("service_id,service_name\nQ-1,'=not a sum\n", encoding="utf-8")
+    (xlsx_record,) = SpreadsheetReader().read(tmp_path / "quotes.xlsx").records
+    (csv_record,) = SpreadsheetReader().read(tmp_path / "quotes.csv").records
+    assert xlsx_record.data["name"] == "'=not a sum"
+    assert xlsx_record.data["description"] == "'+44 is how we write it"
+    assert csv_record.data["name"] == "=not a sum"  # a CSV cell: the export's quote, undone

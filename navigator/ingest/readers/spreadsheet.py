@@ -85,6 +85,8 @@ class SpreadsheetReader:
         result = ReadResult()
         header_at = _header_row(services)
         table = to_table(services, header_at)
+        if services.encoding != "xlsx":
+            table.rows = [_restored(row) for row in table.rows]
         result.warnings.extend(table.warnings)
         result.problems.extend(table.bad_rows)
         if header_at:
@@ -178,7 +180,8 @@ class _Lookup:
             return None
         table = to_table(grid, at)
         result.warnings.extend(table.warnings + table.bad_rows)
-        table.rows = [_restored(row) for row in table.rows]
+        if grid.encoding != "xlsx":
+            table.rows = [_restored(row) for row in table.rows]
         lookup = cls(table, ColumnMap.build(table.header, aliases))
         for row in table.rows:
             lookup.by_name.setdefault(_key(lookup.cmap.get(row.cells, "name")), row)
@@ -192,8 +195,9 @@ class _Lookup:
 
 
 def _restored(row: Row) -> Row:
-    """Undo the OWASP CSV-injection quote ("'=SUM(...)" → "=SUM(...)") that exports add, so a
-    spreadsheet exported by Navigator imports back exactly (XLSX cells carry no such quote)."""
+    """Undo the OWASP CSV-injection quote ("'=SUM(...)" → "=SUM(...)") that CSV exports add, so a
+    spreadsheet exported by Navigator imports back exactly. CSV only: an XLSX cell is the text
+    itself (exports mark it as text instead), so a leading quote there is the curator's own."""
     return Row(row.line, [restore(cell) for cell in row.cells])
 
 
@@ -232,7 +236,7 @@ class _Rows:
             self.result.warnings.append(ReadProblem(t.name, f"line {t.header_line}", why))
         first: dict[str, int] = {}
         examples: list[int] = []
-        for row in map(_restored, t.rows):
+        for row in t.rows:
             where = t.locator(row)
             sid = cmap.get(row.cells, "service_id")
             if derive:
