@@ -10,6 +10,7 @@ every XLSX cell is stored as text, and the second import is the first, field for
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -111,6 +112,58 @@ def write_sheet(path: Path, rows: list[list[str]]) -> None:
         csv.writer(handle).writerows([HEADER, *rows])
 
 
+ROW = st.tuples(
+    *[HOSTILE for _ in COLUMNS], st.sampled_from(["+44 1632 960000", "01632 960001", "=1+1"]), HOSTILE
+)
+
+
+@property_settings(25)
+@given(st.lists(ROW, min_size=1, max_size=4))
+def test_exported_listings_never_start_a_formula_and_import_back_the_same(
+    stores: Stores, rows: list[tuple[str, ...]]
+) -> None:
+    number = next(_counter)
+    source = f"hostile-{number}"
+    sheet = [  # ids unique in the store: an id two sources share is published as SOURCE:ID
+        [f"H{number}-{i}", *row[: len(COLUMNS)], "Bristol", "BS5 0EH", row[len(COLUMNS)], row[-1]]
+        for i, row in enumerate(rows)
+    ]
+    upload = stores.folder / f"{source}.csv"
+    write_sheet(upload, sheet)
+    report = import_paths(stores.first, [upload], settings=stores.settings, source=source)
+    assert report.file_errors == []
+    first = records(stores.first, source)
+    assert len(first) + len(report.rejected) == len(rows)
+    if not first:
+        return
+    as_csv = stores.folder / f"{source}.out.csv"
+    export(stores.first, "spreadsheet", as_csv, source=source)
+    for line in csv.reader(io.StringIO(as_csv.read_text(encoding="utf-8-sig"), newline="")):
+        assert not any(runs_as_formula(cell) for cell in line), line
+    as_xlsx = stores.folder / f"{source}.out.xlsx"
+    export(stores.first, "spreadsheet", as_xlsx, source=source, xlsx=True)
+    assert_all_text(as_xlsx)
+    for i, (exported, expected) in enumerate(((as_csv, first), (as_xlsx, as_xml_holds(first)))):
+        again = f"{source}-back-{i}"
+        back_report = import_paths(stores.back, [exported], settings=stores.settings, source=again)
+        assert back_report.rejected == [], back_report.rejected
+        second = records(stores.back, again)
+        assert second == expected, (exported.suffix, differences(expected, second))
+
+
+def as_xml_holds(value: Any) -> Any:
+    """What an XLSX can hold: XML has no place for most control characters and reads every line
+    end as "\n" (the CSV keeps both). Only free columns, kept verbatim, carry them: what is left
+    is trimmed as any cell is, and a free column left empty is no column."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if isinstance(value, dict):
+        return {k: held for k, v in value.items() if (held := as_xml_holds(v)) != ""}
+    if isinstance(value, list):
+        return [as_xml_holds(v) for v in value]
+    return value
+
+
 def differences(a: Any, b: Any, path: str = "") -> list[str]:
     """Where two records differ, as `path: a != b` lines (for the failure message)."""
     if isinstance(a, dict) and isinstance(b, dict):
@@ -182,3 +235,25 @@ def test_an_xlsx_cell_that_starts_with_a_quote_keeps_it(tmp_path: Path) -> None:
     assert xlsx_record.data["name"] == "'=not a sum"
     assert xlsx_record.data["description"] == "'+44 is how we write it"
     assert csv_record.data["name"] == "=not a sum"  # a CSV cell: the export's quote, undone
+
+
+def test_a_multi_organisation_cell_the_import_tidied_exports_back_to_its_column(
+    stores: Stores, tmp_path: Path
+) -> None:
+    """Found by the properties: "Age  UK; Council" keeps the whole cell in extras and "Age UK" as the
+    organisation; the export compared the untidied first name, wrote the cell as a free column
+    "extra: organisation", and the re-import had a stray extra."""
+    upload = tmp_path / "orgs.csv"
+    write_sheet(
+        upload,
+        [["MO-1", "Lunch club", "Age  UK; Riverside Council", *[""] * 4, "Bristol", "BS5 0EH", "", ""]],
+    )
+    import_paths(stores.first, [upload], settings=stores.settings, source="orgs")
+    first = records(stores.first, "orgs")
+    target = tmp_path / "orgs-out.csv"
+    export(stores.first, "spreadsheet", target, source="orgs")
+    header = next(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert "extra: organisation" not in header
+    import_paths(stores.back, [target], settings=stores.settings, source="orgs-back")
+    assert records(stores.back, "orgs-back") == first
+    assert first["MO-1"]["organization"]["name"] == "Age UK"

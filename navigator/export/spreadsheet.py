@@ -20,6 +20,7 @@ from typing import IO, Any
 from navigator.export.files import atomic_file
 from navigator.export.opening_times import render
 from navigator.ingest import record as rec
+from navigator.ingest.clean.text import clean_text
 from navigator.ingest.readers.spreadsheet_columns import SERVICE_ALIASES, TEMPLATE_COLUMNS, split_list
 from navigator.ingest.readers.tabular import header_key
 from navigator.oruk.api import Listing
@@ -50,7 +51,9 @@ def row_for(item: Listing) -> dict[str, str]:
     for key, value in list(extras.items()):
         # A multi-organisation cell the reader kept whole: it goes back in its own column.
         names = split_list(value)
-        if header_key(key) in _organisation_keys() and len(names) > 1 and org and names[0] == org:
+        # The stored name is the first one as the import tidied it ("Age  UK" → "Age UK").
+        first = clean_text(names[0], single_line=True) if names else None
+        if header_key(key) in _organisation_keys() and len(names) > 1 and org and first == org:
             org = value
             del extras[key]
     cells = {
