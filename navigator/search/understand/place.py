@@ -96,7 +96,7 @@ class PlaceIndex:
 def find_place(text: str, tokens: list[Token], index: PlaceIndex | None) -> FoundPlace | None:
     """The best place in the message: postcode, then outward code, then a town (after "in" first)."""
     for m in _POSTCODE.finditer(text):
-        found = _postcode(text, m, index)
+        found = _postcode(text, tokens, m, index)
         if found is not None:
             return found
     for m in _OUTCODE.finditer(text):
@@ -118,7 +118,9 @@ def find_place(text: str, tokens: list[Token], index: PlaceIndex | None) -> Foun
     return FoundPlace(place, _lead_in(tokens, start_token), tokens[end_token].end)
 
 
-def _postcode(text: str, m: re.Match[str], index: PlaceIndex | None) -> FoundPlace | None:
+def _postcode(
+    text: str, tokens: list[Token], m: re.Match[str], index: PlaceIndex | None
+) -> FoundPlace | None:
     from navigator.geo.postcodes import normalise_postcode
 
     full = normalise_postcode(m.group(1) + m.group(2))
@@ -129,7 +131,10 @@ def _postcode(text: str, m: re.Match[str], index: PlaceIndex | None) -> FoundPla
     place = Place(
         "postcode", full, known.lat if known else None, known.lon if known else None, (outward,), m.group()
     )
-    return FoundPlace(place, m.start(), m.end())
+    # "near DN15 6AA" loses its "near" too, as an outward code or a town does.
+    position = next((i for i, t in enumerate(tokens) if t.start == m.start()), None)
+    start = _lead_in(tokens, position) if position is not None else m.start()
+    return FoundPlace(place, start, m.end())
 
 
 def _outcode(text: str, tokens: list[Token], m: re.Match[str], index: PlaceIndex | None) -> FoundPlace | None:
