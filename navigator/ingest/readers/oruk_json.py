@@ -156,7 +156,8 @@ def detect_version(value: Any, services: list[Any]) -> str:
             continue
         v1 += sum(key in service for key in _V1_SIGNS) + any(key.startswith("pc_") for key in service)
         v3 += sum(key in service for key in _V3_SIGNS)
-        for item in service.get("service_at_locations") or []:
+        links = service.get("service_at_locations")
+        for item in links if isinstance(links, list) else []:  # junk here is the mapper's to report
             location = item.get("location") if isinstance(item, dict) else None
             if isinstance(location, dict):
                 v1 += "physical_addresses" in location or "accessibility_for_disabilities" in location
