@@ -152,3 +152,16 @@ def test_fuzz_long_text_is_bounded(text: str) -> None:
     started = time.perf_counter()
     normalise_for_safety(text)
     assert time.perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["my self harm is getting worse", "I started my self harming again", "my self-harm is getting worse"],
+)
+def test_my_self_harm_is_self_harm_not_myself_harm(message: str) -> None:
+    # "my self" joined into "myself" hid "self harm" from the rules (found by the normaliser fuzz).
+    from navigator.chat.safety.detector import detect
+
+    assert "self harm" in normalise_for_safety(message)
+    assert detect(message).category == "self_harm"
+    assert normalise_for_safety("i want to kill my self") == "i want to kill myself"

@@ -148,6 +148,9 @@ def _repair_token(raw: str, lex: Lexicon) -> list[str]:
     return words
 
 
+_SELF_NOUNS = ("harm", "injur", "hat", "loath", "destruct", "mutilat", "poison", "medicat", "neglect")
+
+
 def _join_split_words(words: list[str], lex: Lexicon) -> list[str]:
     """'sui cidal' → 'suicidal', 'over dose' → 'overdose': a risk word broken in two by a stray space."""
     out: list[str] = []
@@ -165,7 +168,9 @@ def _join_split_words(words: list[str], lex: Lexicon) -> list[str]:
                 and (not lex.is_word(a) or not lex.is_word(b))
                 and lex.is_risk(lex.respell(joined))
             )
-            if len(joined) >= 6 and (exact or repaired):
+            # "my self harm" is "my self-harm", not "myself harm" ("kill my self" still joins).
+            self_compound = b == "self" and i + 2 < len(words) and words[i + 2].startswith(_SELF_NOUNS)
+            if len(joined) >= 6 and (exact or repaired) and not self_compound:
                 out.append(joined if lex.is_risk(joined) else lex.respell(joined))
                 i += 2
                 continue
