@@ -59,6 +59,33 @@ def _per_type(step: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _windows(r: dict[str, Any], minutes: int = 3) -> list[str]:
+    """RSS slope over successive windows of the soak: a cache filling up slows down; a leak does not."""
+    soak = r["soak"]
+    if not soak:
+        return []
+    samples = [x for x in r["rss_samples"] if soak["started_at_s"] <= x[0] <= soak["ended_at_s"]]
+    rows = []
+    for start in range(0, int(soak["seconds"] // 60), minutes):
+        t0 = soak["started_at_s"] + start * 60
+        window = [x for x in samples if t0 <= x[0] < t0 + minutes * 60]
+        if len(window) >= 3:
+            rows.append(
+                f"| {start}–{start + minutes} | {window[0][1]:.0f} → {window[-1][1]:.0f} | "
+                f"{_slope([(x[0], x[1]) for x in window]):+.1f} |"
+            )
+    if not rows:
+        return []
+    return ["| soak minutes | RSS MiB | slope MiB/min |", "|---|---|---|", *rows, ""]
+
+
+def _slope(points: list[tuple[float, float]]) -> float:
+    ts, ys = [t / 60 for t, _ in points], [y for _, y in points]
+    mt, my = sum(ts) / len(ts), sum(ys) / len(ys)
+    var = sum((t - mt) ** 2 for t in ts)
+    return sum((t - mt) * (y - my) for t, y in zip(ts, ys, strict=True)) / var if var else 0.0
+
+
 def _load(r: dict[str, Any], step: dict[str, Any]) -> float:
     """Mean 1-minute load average over a step's samples."""
     loads = [x[3] for x in r["rss_samples"] if step["started_at_s"] <= x[0] <= step["ended_at_s"]]
@@ -131,6 +158,7 @@ def markdown(r: dict[str, Any]) -> str:
             else ""
         ),
         "",
+        *_windows(r),
         "| t (s) | RSS MiB | server CPU % | load 1 min |",
         "|---|---|---|---|",
     ]
@@ -143,3 +171,11 @@ def markdown(r: dict[str, Any]) -> str:
         lines += ["", "## Failures", ""]
         lines += [f"- {f.get('Name')}: {f.get('Error')} ×{f.get('Occurrences')}" for f in failures]
     return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # re-render the markdown of saved reports: python load_report.py FILE.json …
+    import sys
+
+    for name in sys.argv[1:]:
+        path = Path(name)
+        path.with_suffix(".md").write_text(markdown(json.loads(path.read_text())), encoding="utf-8")
