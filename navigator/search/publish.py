@@ -12,7 +12,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from navigator.util.atomic import atomic_write_text
+from navigator.util.atomic import atomic_write_text, fsync_dir, fsync_file
 
 CURRENT = "CURRENT"
 KEEP_BUILDS = 3
@@ -47,20 +47,8 @@ def pointer_stamp(index_dir: Path) -> tuple[int, int] | None:
 def fsync_tree(folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+            fsync_file(path)
+    fsync_dir(folder)
 
 
 def staging_folder(index_dir: Path, build_id: str) -> Path:
@@ -75,7 +63,7 @@ def publish(index_dir: Path, staging: Path, build_id: str, keep: int = KEEP_BUIL
     fsync_tree(staging)
     final = index_dir / build_id
     os.replace(staging, final)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
     atomic_write_text(index_dir / CURRENT, build_id + "\n")
     prune(index_dir, keep)
     return final

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from navigator.config import Settings
+from navigator.util.atomic import fsync_dir, fsync_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
@@ -100,9 +101,9 @@ def backup_store(settings: Settings, target: Path, *, force: bool = False) -> St
             shown=f"The store at {source}",
             advice="No backup was made. Restore an earlier backup with `navigator restore`.",
         )
-        _fsync(tmp)
+        fsync_file(tmp)
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except sqlite3.Error as exc:
         raise BackupError(f"The backup to {target} failed: {exc}. Nothing was written there.") from exc
     except OSError as exc:
@@ -212,7 +213,7 @@ def _keep_as_is(live: Path, copy: Path) -> None:
         wal = Path(str(live) + "-wal")
         if wal.exists():
             shutil.copyfile(wal, Path(str(copy) + "-wal"))
-    _fsync(copy)
+    fsync_file(copy)
 
 
 def _count(db: sqlite3.Connection, table: str) -> int:
@@ -253,19 +254,3 @@ def _free_name(path: Path) -> Path:
     if not path.exists():
         return path
     return path.with_name(f"{path.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}")
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
