@@ -8,29 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from navigator.config import Settings
-from navigator.search.embed_fake import FakeEmbedder
+from navigator.search.embed_fake import CountingEmbedder
 from navigator.search.embedder import QueryCache
 from navigator.store import search_docs
 from navigator.store.db import Store
 
 
-class Counting(FakeEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.documents = 0
-        self.queries = 0
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        self.documents += len(texts)
-        return super().embed_documents(texts)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        self.queries += 1
-        return super().embed_query(text)
-
-
 def test_queries_are_embedded_once_and_shared_read_only() -> None:
-    embedder = Counting()
+    embedder = CountingEmbedder()
     cache = QueryCache(embedder, size=2)
     first = cache("food bank")
     assert cache("food bank") is first and embedder.queries == 1
@@ -44,10 +29,10 @@ def test_queries_are_embedded_once_and_shared_read_only() -> None:
 def test_batches_come_from_the_store_after_the_first_time(tmp_path: Path) -> None:
     store = Store.open(Settings(data_dir=tmp_path, embedding_backend="fake"))
     texts = ["lonely since my wife died", "debt advice", "lonely since my wife died"]
-    embedder = Counting()
+    embedder = CountingEmbedder()
     first = QueryCache(embedder, store=store).embed_documents(texts)
     assert embedder.documents == 2  # the repeated text is embedded once
-    again = Counting()
+    again = CountingEmbedder()
     second = QueryCache(again, store=store).embed_documents(texts)
     assert again.documents == 0  # a restart: all read back
     assert np.allclose(first, second) and second.shape == (3, embedder.dimensions)
@@ -58,7 +43,7 @@ def test_batches_come_from_the_store_after_the_first_time(tmp_path: Path) -> Non
 
 
 def test_without_a_store_batches_go_straight_to_the_model() -> None:
-    embedder = Counting()
+    embedder = CountingEmbedder()
     QueryCache(embedder).embed_documents(["a", "b"])
     QueryCache(embedder).embed_documents(["a", "b"])
     assert embedder.documents == 4

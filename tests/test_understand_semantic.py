@@ -7,24 +7,9 @@ import os
 import numpy as np
 import pytest
 
-from navigator.search.embed_fake import FakeEmbedder
+from navigator.search.embed_fake import CountingEmbedder, FakeEmbedder
 from navigator.search.understand import Understander, Vocabulary, load_vocabulary
 from navigator.search.understand.semantic import phrase_vectors, semantic_scores
-
-
-class CountingEmbedder(FakeEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
-        self.documents = 0
-        self.queries = 0
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        self.documents += len(texts)
-        return super().embed_documents(texts)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        self.queries += 1
-        return super().embed_query(text)
 
 
 def test_phrase_vectors_are_built_once_per_embedder() -> None:

@@ -40,3 +40,20 @@ class FakeEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._one(text)
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake that also counts what it was asked to embed: for tests of caches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.documents = 0
+        self.queries = 0
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        self.documents += len(texts)
+        return super().embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.queries += 1
+        return super().embed_query(text)
