@@ -199,3 +199,13 @@ def test_no_usable_build_is_a_503_with_what_to_run_and_the_rest_still_serves(
     assert client.get("/", headers={"accept": "text/html"}).status_code == 200
     page = client.get("/search", params={"q": "food bank"}, headers={"accept": "text/html"})
     assert page.status_code < 500
+
+
+def test_shutdown_closes_the_build_in_service(setup: tuple[Settings, TwoBuilds]) -> None:
+    settings, _ = setup
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/search", params={"q": "food bank"}).status_code == 200
+        service: SearchService = client.app.state.search  # type: ignore[attr-defined]
+        docs = service.searcher.bundle.docs
+    assert docs._file.closed, "the index's docs file is closed when the app stops"
+    assert service._searcher is None

@@ -70,6 +70,8 @@ def create_app(settings: Settings | None = None, *, search_service: object | Non
         try:
             yield
         finally:
+            if isinstance(service, SearchService):
+                service.close()
             store.dispose()
 
     production = settings.env == "production"

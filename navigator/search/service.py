@@ -108,20 +108,31 @@ class SearchService:
         self.problem = None
         self.degraded = note
         log.info("search index %s loaded (%d listings)", folder.name, searcher.bundle.count)
-        if old is not None:
-            # Requests still holding the old searcher finish first; its docs file closes with GC.
-            pass
+        # `old` is not closed here: requests still holding it finish first; its docs file closes with GC.
+        del old
 
     def _open(self, folder: Path) -> Searcher:
         """Load one build and prove it answers, or raise: a broken build never goes into service."""
         embedder = self.embedder
         bundle = IndexBundle.load(folder, model_id_for(self.settings), embedder.dimensions)
-        _check_consistent(bundle)
-        if self._query_cache is None:
-            self._query_cache = QueryCache(embedder, store=self.store)
-        searcher = build_searcher(bundle, embedder, self.table, self.settings, query_cache=self._query_cache)
-        searcher.search(SearchRequest(q="someone to talk to"))  # reads every part of the build once
+        try:
+            _check_consistent(bundle)
+            if self._query_cache is None:
+                self._query_cache = QueryCache(embedder, store=self.store)
+            searcher = build_searcher(
+                bundle, embedder, self.table, self.settings, query_cache=self._query_cache
+            )
+            searcher.search(SearchRequest(q="someone to talk to"))  # reads every part of the build once
+        except Exception:
+            bundle.close()  # a refused build leaves no open files behind
+            raise
         return searcher
+
+    def close(self) -> None:
+        """Close the build in service (app shutdown); a later search loads it again."""
+        searcher, self._searcher, self._stamp = self._searcher, None, None
+        if searcher is not None:
+            searcher.bundle.close()
 
     def _open_previous(self, index_dir: Path, skip: str) -> Searcher | None:
         """The newest older build that loads (a fallback while the published one is broken)."""
