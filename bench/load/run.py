@@ -43,7 +43,7 @@ from navigator.config import Settings  # noqa: E402
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", default="10000", help="listings, comma-separated for several runs (10000,100000)")
-    p.add_argument("--users", default="4,8,16,24,32,48", help="the ladder: concurrent users per step")
+    p.add_argument("--users", default="4,8,16,24,32,48,64,96", help="the ladder: concurrent users per step")
     p.add_argument("--step-seconds", type=int, default=45)
     p.add_argument("--warmup-seconds", type=int, default=20)
     p.add_argument("--soak-seconds", type=int, default=180, help="0: no soak")
