@@ -18,7 +18,7 @@ from navigator.search.ann import (
     load_ann,
     top_k,
 )
-from navigator.search.ann_faiss import EXACT_ROWS_UP_TO, ivf_lists
+from navigator.search.ann_faiss import EXACT_ROWS_UP_TO, ivf_lists, ivf_nprobe
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,12 @@ def test_ivf_lists_grow_with_the_collection() -> None:
     assert ivf_lists(100_000) == 1216
     assert ivf_lists(1_000_000) == 3968
     assert ivf_lists(5) == 5  # tiny collections still train
+
+
+def test_large_collections_probe_fewer_of_their_fuller_lists() -> None:
+    """Measured at 1M (recall@10 1.000 unfiltered, 0.999 under place filters): see ann_faiss.NPROBE."""
+    assert ivf_nprobe(100_000) == 64
+    assert ivf_nprobe(1_000_000) == 32
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -1,5 +1,6 @@
-"""Distances from a point to each listing's nearest venue: float32 and a one-venue shortcut, yet the
-same as the haversine of navigator.geo to well under the 0.1 km results are shown in."""
+"""Distances from a point to each listing's nearest venue: float32 unit vectors, a chord and an
+arcsine series, and a one-venue shortcut, yet the same as the haversine of navigator.geo to well under
+the 0.1 km results are shown in, from next door to across the continent."""
 
 from __future__ import annotations
 
@@ -62,3 +63,17 @@ def test_all_single_all_multi_and_no_venues() -> None:
         assert np.array_equal(np.isnan(got), np.isnan(want))
         if not np.isnan(want).all():
             assert np.nanmax(np.abs(got - want)) < 0.005
+
+
+def test_close_and_far_venues_stay_within_metres() -> None:
+    """Venues 5 m to 2,000 km away (the chord's float32 differences and the series' truncation)."""
+    rng = np.random.default_rng(7)
+    f = arrays(np.ones(4000, dtype=np.int64))
+    lat, lon = 51.0795, 1.1804  # Folkestone
+    spread = np.concatenate([rng.random(1000) * 0.0001, rng.random(1000) * 0.01, rng.random(2000) * 18])
+    angle = rng.random(4000) * 2 * np.pi
+    f.point_lat = (lat + spread * np.sin(angle)).astype(np.float32)
+    f.point_lon = (lon + spread * np.cos(angle)).astype(np.float32)
+    got, want = f.nearest_km(lat, lon), reference(f, lat, lon)
+    assert np.max(np.abs(got - want)) < 0.003  # 3 m
+    assert want.max() > 1000

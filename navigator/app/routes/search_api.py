@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from navigator.app.deps import SearchDep
 from navigator.app.responses import refusals
@@ -36,7 +36,7 @@ async def search(
     mode: Annotated[str | None, Query(description="in_person, online, phone or home_visit.")] = None,
     limit: Annotated[int, Query(description="Results per page (1–50).")] = 10,
     offset: Annotated[int, Query(description="Results to skip (0–500).")] = 0,
-) -> SearchResponse | JSONResponse:
+) -> Response:
     request = SearchRequest(
         q=q,
         postcode=postcode,
@@ -52,7 +52,7 @@ async def search(
     )
     try:
         # Search is CPU-bound numpy/ONNX work (which releases the GIL): keep the event loop free.
-        return await run_in_threadpool(service.search, request)
+        found = await run_in_threadpool(service.search, request)
     except SearchInputError as exc:
         return JSONResponse(
             status_code=422,
@@ -60,3 +60,7 @@ async def search(
         )
     except IndexUnavailable as exc:
         return JSONResponse(status_code=503, content={"detail": str(exc)})
+    # Already a validated SearchResponse: written straight to JSON by pydantic-core rather than
+    # dumped, re-validated and re-encoded by FastAPI (~0.6 ms of a ~5 ms search at 100k listings).
+    # `response_model` above still documents it in /openapi.json.
+    return Response(found.model_dump_json(), media_type="application/json")
