@@ -1,21 +1,35 @@
-"""Crisis detection: phrase rules and semantic similarity combined, and a fail-safe wrapper."""
+"""Crisis detection: phrase rules, semantic similarity and a learned n-gram classifier combined, and a
+fail-safe wrapper."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
+from navigator.chat.safety.classifier import Classifier, load_classifier
 from navigator.chat.safety.lexicon import load_lexicon
 from navigator.chat.safety.normalise import normalise_for_safety
 from navigator.chat.safety.result import UNKNOWN_ERROR, SafetyResult
 from navigator.chat.safety.rules import CATEGORIES, MASK_WORD, Hit, RuleSet, load_rules
-from navigator.chat.safety.semantic import Examples, QueryEmbedder, prepare, semantic_matches
+from navigator.chat.safety.semantic import (
+    Examples,
+    QueryEmbedder,
+    message_parts,
+    prepare,
+    semantic_matches,
+)
 
 # When two categories are equally sure, the one whose help is most urgent leads.
 SEVERITY = ("medical_emergency", "suicide", "child_at_risk", "self_harm", "domestic_abuse")
 SEMANTIC_CAP = 0.85  # a semantic match alone is never as sure as a clear phrase
 ALSO_FLOOR = 0.6  # a second category is listed (and its help merged) from this confidence up
+# The classifier's vote ranks under a clear phrase or a close example, but at or above ALSO_FLOOR so
+# its category is always listed: its help is merged even when another signal leads.
+CLASSIFIER_CAP = 0.8
+
+log = logging.getLogger(__name__)
 
 
 def detect(
@@ -24,9 +38,12 @@ def detect(
     embedder: QueryEmbedder | None = None,
     rules: RuleSet | None = None,
     examples: Examples | None = None,
+    classifier: Classifier | bool = True,
 ) -> SafetyResult:
     """Does this message signal a crisis? Phrase rules always; semantic similarity when an embedder is
-    given. May raise (a broken embedder, say): the chat should call `safe_detect`, which cannot."""
+    given; the n-gram classifier (classifier.py) unless `classifier=False` (or the one given).
+    May raise (a broken embedder, say): the chat should call `safe_detect`, which cannot. A broken
+    classifier never raises: the other signals' answer stands and the failure is logged."""
     rules = rules or load_rules()
     text = normalise_for_safety(message)
     if not text:
@@ -40,10 +57,15 @@ def detect(
             if hit.rule.startswith("signals:"):
                 reason += f" ({hit.rule})"
             _keep(found, SafetyResult(hit.category, hit.confidence, hit.matched, reason, hit.subject))
+    # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
+    semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
+    subject = _subject(hits)
+    # Like the semantic match, the classifier needs some words to go on: on "my husband" (what is
+    # left of "my husband collapsed in laughter" once the idiom is masked) it only sees the prior.
+    if classifier is not False and message_parts(semantic_text):
+        for vote in _classifier_votes(semantic_text, classifier, subject):
+            _keep(found, vote)
     if embedder is not None:
-        # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
-        semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
-        subject = _subject(hits)
         for match in semantic_matches(semantic_text, embedder, examples):
             confidence = round(min(SEMANTIC_CAP, match.similarity), 3)
             reason = f"like {match.example!r} ({match.similarity:.2f}; near miss {match.near_miss:.2f})"
@@ -57,6 +79,22 @@ def detect(
     best = ranked[0]
     also = tuple(r.category for r in ranked[1:] if r.category and r.confidence >= ALSO_FLOOR)
     return SafetyResult(best.category, best.confidence, best.matched, best.reason, best.subject, also)
+
+
+def _classifier_votes(text: str, classifier: Classifier | bool, subject: str) -> list[SafetyResult]:
+    """The categories the classifier is sure of (probability at or above its threshold)."""
+    try:
+        model = classifier if isinstance(classifier, Classifier) else load_classifier()
+        votes = []
+        for category, probability in model.probabilities(text).items():
+            if category and probability >= model.threshold:
+                confidence = round(min(CLASSIFIER_CAP, probability), 3)
+                reason = f"classifier ({category}): probability {probability:.2f}"
+                votes.append(SafetyResult(category, confidence, None, reason, subject))
+        return votes
+    except Exception:  # by design: the classifier is an extra vote, never a reason to fail
+        log.exception("safety classifier failed; using the phrase rules and semantic match alone")
+        return []
 
 
 def _keep(found: dict[str, SafetyResult], result: SafetyResult) -> None:
@@ -74,6 +112,14 @@ def _semantic_text(masked: str, negated: list[Hit]) -> str:
     return " ".join(w for w in masked.split() if w != MASK_WORD)
 
 
+def classifier_text(message: str, rules: RuleSet | None = None) -> str:
+    """The text the semantic match and the classifier see: normalised, idioms and topics masked,
+    negated mentions left out. The classifier is trained on this same preparation."""
+    rules = rules or load_rules()
+    masked = rules.mask(normalise_for_safety(message))
+    return _semantic_text(masked, [h for h in rules.match(masked) if h.negated])
+
+
 def _subject(hits: list[Hit]) -> str:
     for hit in hits:
         if hit.subject == "other":
@@ -86,6 +132,10 @@ def warm_up(embedder: QueryEmbedder | None = None) -> None:
     is as fast as the rest. Call once at start-up; `safe_detect` also does it outside its deadline."""
     load_rules()
     load_lexicon()
+    try:
+        load_classifier()
+    except Exception:  # a missing or broken weights file only loses the extra vote
+        log.exception("safety classifier could not be loaded; detecting without it")
     if embedder is not None:
         prepare(embedder)
 
@@ -98,6 +148,7 @@ def safe_detect(
     warm_up_timeout_s: float | None = 30.0,
     rules: RuleSet | None = None,
     examples: Examples | None = None,
+    classifier: Classifier | bool = True,
 ) -> SafetyResult:
     """`detect` that never raises and never hangs. If detection fails (an exception, the embedder
     failing, or no answer within `timeout_s`), the answer still leads to help: the phrase rules' own
@@ -114,13 +165,18 @@ def safe_detect(
             prepared = _run(lambda: _after(lambda: prepare(embedder, examples)), warm_up_timeout_s)
             failure = prepared if isinstance(prepared, BaseException) else None
         if failure is None:
-            outcome = _run(lambda: detect(text, embedder=embedder, rules=rules, examples=examples), timeout_s)
+            outcome = _run(
+                lambda: detect(
+                    text, embedder=embedder, rules=rules, examples=examples, classifier=classifier
+                ),
+                timeout_s,
+            )
             if isinstance(outcome, SafetyResult):
                 return outcome
             failure = outcome
         if embedder is not None:
             # The semantic step failed or hung: the phrase rules alone may still name the right help.
-            fallback = _run(lambda: detect(text, rules=rules), timeout_s)
+            fallback = _run(lambda: detect(text, rules=rules, classifier=classifier), timeout_s)
             if isinstance(fallback, SafetyResult) and fallback.category is not None:
                 return SafetyResult(
                     fallback.category,

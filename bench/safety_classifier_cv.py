@@ -1,0 +1,172 @@
+"""Leave-one-file-out cross-validation of the safety classifier as a vote beside the detector.
+
+    python bench/safety_classifier_cv.py [--real] [--cache PATH] [--thresholds 0.5,0.6,0.7] [--c 8]
+
+Every labelled file we own (navigator/chat/safety/data/training/*.jsonl and the test-fixture sets
+labelled/generalisation/holdout; never holdout_v2, the blind judge) is one group: each file was
+written by one author in one sitting, so holding out a whole file asks how the classifier does on
+someone else's phrasings. For each held-out file the classifier is fitted on all the other files and
+the file is scored (recall of the right category, as evaluate.py counts it; must-catch recall; false-
+positive rate) for the detector alone and for detector + classifier at each threshold.
+
+`--real` runs the detector with the real embedder (phrase rules + semantic match, as in the product);
+its answers do not depend on the classifier, so they are computed once and kept in `--cache`.
+Without `--real` the detector is the phrase rules alone (fast; the semantic part is not measured).
+Note the detector's rules and examples were tuned with these files in view, so "detector alone"
+is optimistic on them; the classifier's figures are honest (it never sees the held-out file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from navigator.chat.safety.classifier_train import C, fit, read_labelled
+from navigator.chat.safety.detector import classifier_text, detect
+from navigator.chat.safety.semantic import message_parts
+
+REPO = Path(__file__).resolve().parents[1]
+TRAINING = REPO / "navigator/chat/safety/data/training"
+FIXTURES = REPO / "tests/fixtures/safety"
+BLIND = "holdout_v2"
+
+
+@dataclass(frozen=True)
+class Row:
+    group: str
+    text: str
+    category: str  # "" = ordinary
+    must_catch: bool
+    detected: tuple[str, ...]  # the detector's category then its `also` (empty = not flagged)
+
+
+def owned_files() -> list[Path]:
+    """Training files plus the fixture sets not already copied into data/training (same stem)."""
+    files = {p.stem: p for p in sorted(TRAINING.glob("*.jsonl"))}
+    for name in ("labelled", "generalisation", "holdout"):
+        files.setdefault(name, FIXTURES / f"{name}.jsonl")
+    return [p for stem, p in sorted(files.items()) if BLIND not in stem and p.is_file()]
+
+
+def detector_answers(paths: list[Path], real: bool, cache: Path | None) -> dict[str, tuple[str, ...]]:
+    """text -> (category, *also) from the current detector, cached for the real-embedder run."""
+    known: dict[str, tuple[str, ...]] = {}
+    mode = "real" if real else "rules"
+    if cache is not None and cache.is_file():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row["mode"] == mode:
+                known[row["text"]] = tuple(row["detected"])
+    texts = [t for p in paths for t, _ in read_labelled(p) if t not in known]
+    if texts:
+        embedder = None
+        with tempfile.TemporaryDirectory() as tmp:
+            if real:
+                from navigator.config import Settings
+                from navigator.search.embedder import load_embedder
+
+                embedder = load_embedder(Settings(data_dir=Path(tmp)))
+            for text in texts:
+                result = detect(text, embedder=embedder, classifier=False)  # type: ignore[arg-type]
+                known[text] = (result.category, *result.also) if result.category else ()
+                if cache is not None:
+                    with cache.open("a", encoding="utf-8") as fh:
+                        fh.write(json.dumps({"mode": mode, "text": text, "detected": known[text]}) + "\n")
+    return known
+
+
+def load_rows(paths: list[Path], answers: dict[str, tuple[str, ...]]) -> list[Row]:
+    rows: list[Row] = []
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                data = json.loads(line)
+                text = str(data["text"])
+                rows.append(
+                    Row(path.stem, text, data["category"] or "", bool(data["must_catch"]), answers[text])
+                )
+    return rows
+
+
+def combine(
+    detected: tuple[str, ...], probs: dict[str, float], threshold: float, prepared: str
+) -> tuple[str, ...]:
+    """The product's rule (detector.py): categories the classifier is sure of join the detector's,
+    when the text has enough words for it to go on (semantic.message_parts, as the detector asks)."""
+    if not message_parts(prepared):
+        return detected
+    extra = [c for c, p in sorted(probs.items(), key=lambda kv: -kv[1]) if c and p >= threshold]
+    return tuple(dict.fromkeys([*detected, *extra]))
+
+
+def figures(rows: list[Row], answers: list[tuple[str, ...]]) -> tuple[float, float, float, int, int]:
+    risk = [(r, a) for r, a in zip(rows, answers, strict=True) if r.category]
+    must = [(r, a) for r, a in risk if r.must_catch]
+    safe = [a for r, a in zip(rows, answers, strict=True) if not r.category]
+    recall = sum(r.category in a for r, a in risk) / len(risk) if risk else 1.0
+    must_recall = sum(r.category in a for r, a in must) / len(must) if must else float("nan")
+    fpr = sum(bool(a) for a in safe) / len(safe) if safe else 0.0
+    return recall, must_recall, fpr, len(risk), len(safe)
+
+
+def _cell(recall: float, must: float, fpr: float) -> str:
+    must_text = "     -" if must != must else f"{must:6.1%}"  # NaN: the file has no must-catch lines
+    return f"{recall:6.1%} {must_text} {fpr:5.1%}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--real", action="store_true", help="detector with the real embedder")
+    parser.add_argument("--cache", type=Path, help="keep the detector's answers here between runs")
+    parser.add_argument("--thresholds", default="0.5,0.6,0.7,0.8")
+    parser.add_argument("--c", type=float, default=C, help=f"regularisation (shipped: {C})")
+    parser.add_argument("--misses", action="store_true", help="print what the combination still misses")
+    args = parser.parse_args()
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    paths = owned_files()
+    rows = load_rows(paths, detector_answers(paths, args.real, args.cache))
+    prepared = {r.text: classifier_text(r.text) for r in rows}
+    groups = sorted({r.group for r in rows})
+    header = f"{'held-out file':<20} {'n':>5}  {'detector alone':<22}" + "".join(
+        f"  {'+ clf @' + str(t):<22}" for t in thresholds
+    )
+    print(header + "\n" + " " * 28 + "   ".join(["recall must  FPR  "] * (1 + len(thresholds))))
+    pooled: dict[float, list[tuple[Row, tuple[str, ...]]]] = {t: [] for t in [-1.0, *thresholds]}
+    for group in groups:
+        train = [r for r in rows if r.group != group]
+        test = [r for r in rows if r.group == group]
+        model = fit([prepared[r.text] for r in train], [r.category for r in train], c=args.c)
+        probs = [model.probabilities(prepared[r.text]) for r in test]
+        cells = []
+        for t in [-1.0, *thresholds]:
+            answers = [
+                r.detected if t < 0 else combine(r.detected, p, t, prepared[r.text])
+                for r, p in zip(test, probs, strict=True)
+            ]
+            pooled[t] += list(zip(test, answers, strict=True))
+            recall, must, fpr, _, _ = figures(test, answers)
+            cells.append(_cell(recall, must, fpr))
+            if args.misses and t == thresholds[0]:
+                for r, a, p in zip(test, answers, probs, strict=True):
+                    if (r.category and r.category not in a) or (not r.category and a):
+                        top = max(p, key=p.__getitem__)
+                        got = f"got {a!s:<30} clf {top or '-'} {p[top]:.2f}"
+                        print(f"    {r.category or '-':<17} {got} {r.text!r}")
+        _, _, _, n_risk, n_safe = figures(test, [r.detected for r in test])
+        print(f"{group:<20} {n_risk:>3}/{n_safe:<3} " + "   ".join(cells))
+    total = [figures([r for r, _ in pooled[t]], [a for _, a in pooled[t]]) for t in [-1.0, *thresholds]]
+    print(f"{'all files pooled':<20} {len(rows):>7} " + "   ".join(_cell(r, m, f) for r, m, f, _, _ in total))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Fit the safety classifier (classifier.py) and rewrite data/classifier.npz.
+
+    python -m navigator.chat.safety.classifier_train
+
+Run it after changing any file in data/training/ (tests/test_safety_classifier.py fails while the
+weights are stale). Needs scikit-learn (installed with sentence-transformers); the product itself
+scores with numpy only. Fitting takes a few seconds and is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from navigator.chat.safety.classifier import WEIGHTS, Classifier, data_hash, features, save_classifier
+from navigator.chat.safety.rules import CATEGORIES
+
+C = 16.0  # inverse regularisation; chosen by leave-one-file-out CV (bench/safety_classifier_cv.py)
+MIN_DF = 2  # n-grams seen in one message only are mostly names and typos: they only overfit
+THRESHOLD = 0.8  # the probability from which the detector takes the classifier's vote (same bench)
+CLASSES = ("", *CATEGORIES)  # "" = ordinary message
+
+
+def read_labelled(path: Path) -> list[tuple[str, str]]:
+    """(text, category or "") per line of a labelled JSONL file."""
+    rows: list[tuple[str, str]] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+                rows.append((str(row["text"]), row["category"] or ""))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: {exc} (need text and category)") from exc
+    return rows
+
+
+def fit(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    c: float = C,
+    min_df: int = MIN_DF,
+    threshold: float = THRESHOLD,
+    data_hash: str = "",
+    balanced: bool = False,
+) -> Classifier:
+    """Fit on already prepared texts (the detector's `classifier_text`) and labels (category or "")."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counted = [features(t) for t in texts]
+    df: Counter[str] = Counter()
+    for grams in counted:
+        df.update(grams.keys())
+    vocabulary = sorted(g for g, n in df.items() if n >= min_df)
+    index = {g: i for i, g in enumerate(vocabulary)}
+    n = len(texts)
+    idf = np.array([math.log((1 + n) / (1 + df[g])) + 1.0 for g in vocabulary])
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, grams in enumerate(counted):
+        found = [(index[g], (1.0 + math.log(k)) * idf[index[g]]) for g, k in grams.items() if g in index]
+        norm = math.sqrt(sum(v * v for _, v in found)) or 1.0
+        for col, value in found:
+            rows.append(r)
+            cols.append(col)
+            vals.append(value / norm)
+    matrix = csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)))
+    y = np.array([CLASSES.index(label) for label in labels])
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
+    model.fit(matrix, y)
+    # Every class must be present for the coefficient rows to line up with CLASSES.
+    if list(model.classes_) != list(range(len(CLASSES))):
+        raise ValueError(f"training data lacks a class: have {sorted(set(labels))}, need {CLASSES}")
+    return Classifier(
+        classes=CLASSES,
+        index=index,
+        idf=idf.astype(np.float32),
+        coef=model.coef_.astype(np.float32),
+        intercept=model.intercept_.astype(np.float32),
+        threshold=threshold,
+        data_hash=data_hash,
+    )
+
+
+def main() -> int:
+    from navigator.chat.safety.classifier import training_files
+    from navigator.chat.safety.detector import classifier_text
+
+    paths = training_files()
+    rows = [row for path in paths for row in read_labelled(path)]
+    model = fit(
+        [classifier_text(text) for text, _ in rows], [label for _, label in rows], data_hash=data_hash(paths)
+    )
+    target = Path(str(resources.files("navigator.chat.safety") / "data" / WEIGHTS))
+    save_classifier(target, model)
+    print(
+        f"{target}: {len(rows)} messages from {len(paths)} files, {len(model.index)} n-grams, "
+        f"{target.stat().st_size // 1024} KB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""The safety classifier (n-gram logistic regression, classifier.py): packaged weights, scoring,
+its vote in the detector, and that it can never make the detector fail.
+
+The messages below are new (not in any training file); the held-out figures are in
+bench/safety_classifier_cv.py.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from navigator.chat.safety import detector
+from navigator.chat.safety.classifier import (
+    Classifier,
+    data_hash,
+    load_classifier,
+    read_classifier,
+    save_classifier,
+    training_files,
+)
+from navigator.chat.safety.config import SafetyConfigError
+from navigator.chat.safety.detector import classifier_text, detect, safe_detect
+from navigator.chat.safety.rules import CATEGORIES
+
+FIXTURES = Path(__file__).parent / "fixtures" / "safety"
+
+# fmt: off
+CLEAR = [
+    ("ive saved up all my tablets and tonight im taking the lot", "suicide"),
+    ("nobody would even notice if i stopped existing, ive made my peace with it", "suicide"),
+    ("been slicing my thighs with a razor blade again to feel something", "self_harm"),
+    ("i burn my arms with a lighter when it gets too much", "self_harm"),
+    ("my boyfriend checks my phone every night and wont let me see my sister, last week he choked me",
+     "domestic_abuse"),
+    ("my wife threatens to stab me if i ever leave and shes taken my passport", "domestic_abuse"),
+    ("the lad next door is 9 and his stepdad beats him with a belt, i hear him screaming", "child_at_risk"),
+    ("my 12 year old has been messaging a grown man who asked her to send photos and meet him alone",
+     "child_at_risk"),
+    ("my nan collapsed and isnt breathing properly, her lips are going blue", "medical_emergency"),
+    ("he's having a seizure and it's been going on for ten minutes", "medical_emergency"),
+]
+# fmt: on
+
+HARD_NEGATIVES = [
+    "how do I groom my puppy",
+    "my phone died",
+    "this heat is killing me",
+    "where can i get my flu jab in leeds",
+    "my cat keeps scratching the sofa any tips",
+    "i could murder a pizza right now",
+    "the battery in my car is dead again",
+    "looking for a baby and toddler group near stockport",
+    "can you recommend a knife sharpening service",
+    "my son fell off his bike and grazed his knee",
+]
+
+
+def _probabilities(message: str) -> dict[str, float]:
+    return load_classifier().probabilities(classifier_text(message))
+
+
+def test_packaged_weights_load() -> None:
+    model = load_classifier()
+    assert model.classes == ("", *CATEGORIES)
+    assert 0.5 <= model.threshold < 1.0
+    assert len(model.index) > 1000
+    assert model.coef.shape == (len(model.classes), len(model.index))
+
+
+def test_weights_are_not_stale() -> None:
+    """Fails after a training file changes: run `python -m navigator.chat.safety.classifier_train`."""
+    assert load_classifier().data_hash == data_hash(training_files()), (
+        "data/training/ changed since classifier.npz was fitted: "
+        "run `python -m navigator.chat.safety.classifier_train` and commit the new weights"
+    )
+
+
+@pytest.mark.parametrize("name", ["labelled", "generalisation", "holdout"])
+def test_training_copies_match_the_fixture_sets(name: str) -> None:
+    """The classifier trains on copies of these sets: an edit to the fixture must reach the copy."""
+    copy = next(p for p in training_files() if p.stem == name)
+    assert copy.read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes(), (
+        f"copy tests/fixtures/safety/{name}.jsonl to {copy}, then retrain the classifier"
+    )
+
+
+def test_scoring_is_deterministic_and_a_distribution() -> None:
+    first = _probabilities(CLEAR[0][0])
+    assert first == _probabilities(CLEAR[0][0])
+    assert sum(first.values()) == pytest.approx(1.0)
+    assert set(_probabilities("")) == {"", *CATEGORIES}  # no n-grams at all: the priors
+
+
+@pytest.mark.parametrize(("message", "category"), CLEAR)
+def test_catches_clear_new_examples(message: str, category: str) -> None:
+    probabilities = _probabilities(message)
+    assert max(probabilities, key=probabilities.__getitem__) == category
+    assert probabilities[category] >= load_classifier().threshold
+
+
+@pytest.mark.parametrize("message", HARD_NEGATIVES)
+def test_hard_negatives_stay_quiet(message: str) -> None:
+    probabilities = _probabilities(message)
+    assert all(p < load_classifier().threshold for c, p in probabilities.items() if c), probabilities
+    assert detect(message).category is None
+
+
+def test_detector_takes_the_vote_and_says_so() -> None:
+    """Oblique: no phrase rule matches, the classifier does (rules-only mode, no embedder)."""
+    message = "nobody would even notice if i stopped existing, ive made my peace with it"
+    assert detect(message, classifier=False).category is None
+    result = detect(message)
+    assert result.category == "suicide"
+    assert result.reason.startswith("classifier (suicide): probability 0.")
+    assert result.confidence <= detector.CLASSIFIER_CAP
+
+
+def test_save_and_read_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "weights.npz"
+    save_classifier(path, load_classifier())
+    again = read_classifier(path.read_bytes(), str(path))
+    for message, _ in CLEAR[:3]:
+        text = classifier_text(message)
+        assert again.probabilities(text) == pytest.approx(load_classifier().probabilities(text))
+
+
+def test_a_broken_weights_file_is_refused_with_advice() -> None:
+    with pytest.raises(SafetyConfigError, match="classifier_train"):
+        read_classifier(b"not a zip file", "somewhere/classifier.npz")
+
+
+def _broken() -> Classifier:
+    model = load_classifier()
+    return Classifier(model.classes, model.index, model.idf, np.zeros((2, 2)), model.intercept, 0.8, "")
+
+
+def test_a_broken_classifier_never_fails_the_detector() -> None:
+    message = "I want to kill myself"
+    result = detect(message, classifier=_broken())
+    assert result.category == "suicide" and not result.reason.startswith("classifier")
+    assert detect("where is the library", classifier=_broken()).category is None
+
+
+def test_missing_weights_never_fail_safe_detect(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing() -> Classifier:
+        raise FileNotFoundError("classifier.npz")
+
+    monkeypatch.setattr(detector, "load_classifier", missing)
+    assert safe_detect("where is the library").category is None
+    assert safe_detect("I want to kill myself").category == "suicide"
+
+
+def test_cost_per_message_is_small() -> None:
+    model = load_classifier()
+    texts = [classifier_text(m) for m, _ in CLEAR] + [classifier_text(m) for m in HARD_NEGATIVES]
+    times = []
+    for text in texts * 5:
+        started = time.perf_counter()
+        model.probabilities(text)
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.002
