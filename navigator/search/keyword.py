@@ -154,8 +154,7 @@ class KeywordIndex:
 
     def scores(self, text: str) -> np.ndarray:
         """BM25 score of every listing for this text (zeros when no query word is known)."""
-        query = KeywordQuery(self.retriever.scores, Counter(self._query_ids(text)), prune=False)
-        return query.partial.astype(np.float32)
+        return KeywordQuery(self.retriever.scores, Counter(self._query_ids(text)), prune=False).partial
 
     def save(self, folder: Path) -> None:
         self.retriever.save(str(folder), show_progress=False)

@@ -43,18 +43,15 @@ class KeywordQuery:
         return self.indices[start:end], self.data[start:end]
 
     def _sum(self, terms: dict[int, int]) -> np.ndarray:
-        """bm25s's sum over the query's words (a word repeated in the query counts again): one
-        posting slice per distinct word, times its count."""
-        if not terms:
-            return np.zeros(self.n)
-        postings = [self._posting(t) for t in terms]
-        rows = np.concatenate([p[0] for p in postings])
-        weights = np.concatenate(
-            [p[1] * np.float32(k) if k > 1 else p[1] for p, k in zip(postings, terms.values(), strict=True)]
-        )
-        # Left as bincount's float64: a float32 copy of a million scores cost ~1 ms and only the
-        # few hundred rows read by `at` are ever converted.
-        return np.bincount(rows, weights=weights, minlength=self.n)
+        """bm25s's sum over the query's words (a word repeated in the query counts again): each
+        word's posting slice added in place, times its count. `np.add.at` per slice (unbuffered,
+        fast since numpy 1.25) beat one `np.bincount` over the concatenated slices 2 vs 18 ms for
+        half a million postings at 1M listings: no concatenation and no float64/intp copies."""
+        out = np.zeros(self.n, dtype=np.float32)
+        for term, count in terms.items():
+            rows, weights = self._posting(term)
+            np.add.at(out, rows, weights * np.float32(count) if count > 1 else weights)
+        return out
 
     def top(self, k: int, mask: np.ndarray | None) -> np.ndarray:
         """Up to k rows with a keyword score, best first (among rows where mask is True)."""
@@ -69,10 +66,13 @@ class KeywordQuery:
     def at(self, rows: np.ndarray) -> np.ndarray:
         """The exact BM25 score of each row."""
         out = self.partial[rows].astype(np.float32)
+        # In the postings' own integer type: searchsorted would otherwise copy each posting list
+        # (hundreds of thousands of rows) to int64 first, 5x the cost of the look-up itself.
+        needles = rows.astype(self.indices.dtype, copy=False)
         for term, count in self.rest.items():
             posting, data = self._posting(term)
-            where = np.minimum(np.searchsorted(posting, rows), max(posting.size - 1, 0))
-            found = posting[where] == rows if posting.size else np.zeros(rows.size, dtype=bool)
+            where = np.minimum(np.searchsorted(posting, needles), max(posting.size - 1, 0))
+            found = posting[where] == needles if posting.size else np.zeros(rows.size, dtype=bool)
             out[found] += data[where[found]] * np.float32(count)
         return out
 
