@@ -31,8 +31,7 @@ from navigator.search.understanding import Understander
 
 QueryVector = Callable[[str], np.ndarray]
 # Distance arrays kept, one per place searched around (0.4 MB each at 100k listings, 4 MB at 1M): a
-# directory's searches circle a few dozen towns and postcode districts. 16 places at 1M; at 32 MB
-# the speed bench's ~12 places pushed each other out and a third of its searches paid ~6 ms again.
+# directory's searches circle a few dozen towns and postcode districts; 16 places at 1M, 160 at 100k.
 DISTANCE_CACHE_BYTES = 64 << 20
 
 
