@@ -7,6 +7,11 @@ were written without looking at the rules (the figures pinned here are regressio
 holdout_v2.jsonl, when present, was written blind by someone else and judges the detector. Its lines
 are never printed by these tests (a failure says only the figures), so a failing run cannot be used to
 tune towards it.
+
+labelled, generalisation and holdout are also training data for the n-gram classifier (copies in
+navigator/chat/safety/data/training/, classifier.py), so their tests here are regression checks, not
+measures of generalisation (for that see bench/safety_classifier_cv.py, which holds out whole files).
+holdout_v2 stays blind: never trained on, never tuned towards.
 """
 
 from __future__ import annotations
@@ -98,22 +103,23 @@ def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> object:
 def test_quality_bar_with_the_real_embedder(real_embedder: object) -> None:
     report = evaluate(load_examples_file(LABELLED), lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
     assert report.must_catch_recall == 1.0, _summary(report)
-    assert report.recall >= 0.97, _summary(report)
-    assert report.false_positive_rate <= 0.05, _summary(report)
+    assert report.recall >= 0.99, _summary(report)
+    assert report.false_positive_rate <= 0.02, _summary(report)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [HOLDOUT, GENERALISATION], ids=lambda p: p.stem)
 def test_held_out_sets_stay_safe_with_the_real_embedder(real_embedder: object, path: Path) -> None:
     """Sets written without looking at the rules. Both read 100% / 0% when the rules were generalised
-    (the first held-out set had read 89.5% recall before); these floors catch a regression that would
-    make them clearly worse, they are not targets to tune towards."""
+    (the first held-out set had read 89.5% recall before), and still do with the classifier, which now
+    trains on them; these floors catch a regression that would make them clearly worse, they are not
+    targets to tune towards."""
     examples = load_examples_file(path)
     assert len(examples) >= 60
     report = evaluate(examples, lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
     assert report.must_catch_recall == 1.0, _summary(report)
-    assert report.recall >= 0.97, _summary(report)
-    assert report.false_positive_rate <= 0.05, _summary(report)
+    assert report.recall >= 0.99, _summary(report)
+    assert report.false_positive_rate <= 0.02, _summary(report)
 
 
 @pytest.mark.slow
