@@ -147,6 +147,11 @@ def test_a_starting_server_falls_back_to_the_previous_build(
     assert "navigator index build" in warned[0] or "NAVIGATOR_EMBEDDING_MODEL" in warned[0]
     service = client.app.state.search  # type: ignore[attr-defined]
     assert service.degraded and builds.new in service.degraded and service.problem is None
+    # The answer itself says so: the API for the people running it, the page in plain words.
+    assert body["index"]["fallback"] is True
+    assert body["index"]["note"] == service.degraded and "previous build" in body["index"]["note"]
+    page = client.get("/", params={"q": "food bank"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "earlier copy of the directory" in page.text
 
 
 def test_a_broken_new_build_never_replaces_the_serving_one(
@@ -179,7 +184,9 @@ def test_a_broken_new_build_never_replaces_the_serving_one(
         if service.degraded is None:
             break
     assert service.degraded is None
-    assert service.search(SearchRequest(q="food bank")).index.build_id == builds.old  # its manifest id
+    answer = service.search(SearchRequest(q="food bank"))
+    assert answer.index.build_id == builds.old  # its manifest id
+    assert answer.index.fallback is False
 
 
 def test_no_usable_build_is_a_503_with_what_to_run_and_the_rest_still_serves(

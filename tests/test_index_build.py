@@ -162,11 +162,14 @@ def test_stale_flag_in_responses(fake_settings: Settings, loaded_store: Store) -
     build_index(fake_settings, loaded_store)
     service = SearchService(fake_settings, loaded_store)
     service.load()
-    assert service.search(SearchRequest(q="food")).index.stale is False
+    fresh = service.search(SearchRequest(q="food")).index
+    assert fresh.stale is False and fresh.note is None and fresh.fallback is False
     from navigator.store.writer import bump_generation
 
     with loaded_store.write() as session:
         bump_generation(session)
     service._generation = (0.0, -1)  # skip the one-second cache
-    assert service.search(SearchRequest(q="food")).index.stale is True
+    changed = service.search(SearchRequest(q="food")).index
+    assert changed.stale is True and changed.fallback is False
+    assert changed.note and "changed since this index was built" in changed.note
     assert (fake_settings.resolved_index_dir / CURRENT).is_file()

@@ -71,6 +71,7 @@ class ResultsView:
     json_url: str
     area: str | None  # outward code or town of the search, carried into the shortlist
     stale_index: bool
+    older_index: bool  # an older build serves: the newest could not be loaded (the API's note says why)
 
 
 def _when(result: SearchResult, extra: CardExtra | None) -> str | None:
@@ -165,6 +166,7 @@ def build_results(
         json_url="/api/search?" + urlencode(api_params),
         area=area,
         stale_index=response.index.stale,
+        older_index=response.index.fallback,
     )
 
 

@@ -74,7 +74,9 @@ class Searcher:
         self._distances: OrderedDict[tuple[float, float], np.ndarray] = OrderedDict()
 
     # ---- entry point -----------------------------------------------------------------------------
-    def search(self, request: SearchRequest, stale: bool = False) -> SearchResponse:
+    def search(
+        self, request: SearchRequest, stale: bool = False, note: str | None = None, fallback: bool = False
+    ) -> SearchResponse:
         started = time.perf_counter()
         f = self.bundle.filters
         c = resolve(request, f, self.table, self.config.default_radius_km)
@@ -132,6 +134,8 @@ class Searcher:
                 count=self.bundle.count,
                 stale=stale,
                 backend=self.bundle.manifest.backend,
+                fallback=fallback,
+                note=note,
             ),
             took_ms=round((time.perf_counter() - started) * 1000, 2),
         )

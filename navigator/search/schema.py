@@ -138,8 +138,21 @@ class IndexInfo(BaseModel):
     build_id: str | None
     built_at: str | None = None
     count: int = 0
-    stale: bool = False
+    stale: bool = Field(
+        default=False, description="The directory has changed since this index build (a rebuild follows)."
+    )
     backend: str | None = None
+    fallback: bool = Field(
+        default=False,
+        description="An older build is serving: the newest published one could not be loaded (see note).",
+    )
+    note: str | None = Field(
+        default=None,
+        description=(
+            "Why these results may not reflect the newest data, for the people running the service: "
+            "an older build is serving because the newest could not be loaded, or the directory changed."
+        ),
+    )
 
 
 class SearchResponse(BaseModel):

@@ -205,7 +205,15 @@ class SearchService:
     def search(self, request: SearchRequest) -> SearchResponse:
         _one_omp_thread()  # OpenMP's thread count is per calling thread: set it in each worker
         searcher = self.searcher
-        return searcher.search(request, stale=self.is_stale(searcher))
+        stale, degraded = self.is_stale(searcher), self.degraded
+        note = degraded or (STALE_NOTE if stale else None)
+        return searcher.search(request, stale=stale, note=note, fallback=degraded is not None)
+
+
+STALE_NOTE = (
+    "The directory has changed since this index was built: new and changed listings appear once the "
+    "rebuild finishes (imports start one; otherwise run `navigator index build`)."
+)
 
 
 def _why_not_loaded(folder: Path, exc: Exception) -> str:
