@@ -84,7 +84,8 @@ def test_generalisation_set_is_well_formed_and_broad() -> None:
 
 @pytest.mark.parametrize("path", [LABELLED, HOLDOUT, GENERALISATION], ids=lambda p: p.stem)
 def test_phrase_rules_alone_catch_every_must_catch_message(path: Path) -> None:
-    report = evaluate(load_examples_file(path), lambda text: detect(text))
+    """Neither the embedding model nor the classifier's weights: the last line of defence."""
+    report = evaluate(load_examples_file(path), lambda text: detect(text, classifier=False))
     assert report.must_catch_recall == 1.0, _summary(report)
     assert report.recall >= 0.95, _summary(report)
     assert report.false_positive_rate <= 0.05, _summary(report)
@@ -124,7 +125,10 @@ def test_held_out_sets_stay_safe_with_the_real_embedder(real_embedder: object, p
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="the issue's bar is not met on the blind set: 85.4% recall, must-catch 97.5% (2026-11-23)",
+    reason=(
+        "the issue's bar is not met on the blind set: 95.0% recall, must-catch 98.8%, FPR 3.8% "
+        "(2026-11-23, with the n-gram classifier; 85.8% / 97.5% without it)"
+    ),
     strict=True,
 )
 def test_blind_holdout_v2_meets_the_bar(real_embedder: object) -> None:
@@ -141,9 +145,9 @@ def test_blind_holdout_v2_meets_the_bar(real_embedder: object) -> None:
 
 @pytest.mark.slow
 def test_blind_holdout_v2_does_not_regress(real_embedder: object) -> None:
-    """Floors a little under today's figures on the blind set (recall 0.854, must-catch 0.975, FPR
+    """Floors a little under today's figures on the blind set (recall 0.950, must-catch 0.988, FPR
     0.038): a change that makes the detector clearly worse on unseen phrasings fails here."""
     report = evaluate(load_examples_file(HOLDOUT_V2), lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
-    assert report.must_catch_recall >= 0.95, _figures(report)
-    assert report.recall >= 0.82, _figures(report)
+    assert report.must_catch_recall >= 0.975, _figures(report)
+    assert report.recall >= 0.92, _figures(report)
     assert report.false_positive_rate <= 0.05, _figures(report)

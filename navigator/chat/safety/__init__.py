@@ -1,5 +1,9 @@
 """Safety first: crisis detection for every chat message, and the UK crisis help to show.
 
+Three votes: phrase rules over a normalised text, similarity to curated examples (with an embedder),
+and an n-gram classifier scored with numpy from data/classifier.npz, trained on data/training/*.jsonl
+(`python -m navigator.chat.safety.classifier_train` after editing them; holdout_v2 is never used).
+
 The chat engine calls, for every message, before anything else::
 
     from navigator.chat.safety import safe_detect, crisis_response, classify_medical_advice
