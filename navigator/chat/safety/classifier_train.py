@@ -24,7 +24,11 @@ from navigator.chat.safety.rules import CATEGORIES
 
 C = 16.0  # inverse regularisation; chosen by leave-one-file-out CV (bench/safety_classifier_cv.py)
 MIN_DF = 2  # n-grams seen in one message only are mostly names and typos: they only overfit
-THRESHOLD = 0.8  # the probability from which the detector takes the classifier's vote (same bench)
+# The probability from which the detector takes the classifier's vote (same bench). With the 9 files
+# of 2026-11-23, pooled leave-one-file-out: 0.8 → recall 83.7%, must-catch 90.6%, FPR 6.5%; 0.7 →
+# 86.0%, 92.9%, 7.1%; 0.6 → 88.9%, 94.6%, 8.1% (the detector alone: 72.8%, 81.5%, 5.8%; most of the
+# false positives are its own). Tuned for recall, as safety must be, at +0.6 points of FPR.
+THRESHOLD = 0.7
 CLASSES = ("", *CATEGORIES)  # "" = ordinary message
 
 
