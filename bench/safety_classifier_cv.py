@@ -36,7 +36,9 @@ With the first 7 files (4,264 messages) and 0.8: pooled 81.7% / 93.8% / 5.5%. A 
 harmless senses (idioms_lead.jsonl) was added afterwards, when 0.7 flagged three of the unit tests'
 near misses ("he threw me a surprise party", "kill weeds", "won't be around next week").
 
-Also tried, no better at the same false-positive rate: class-balanced weights (C 4-16); word
+Also tried: must-catch messages counted 3x in training (`--must-weight 3`): pooled must-catch at 0.7
+93.3% -> 93.1%, recall 86.2% -> 86.5% (10 files): no gain, not shipped. Also tried, no better at the
+same false-positive rate: class-balanced weights (C 4-16); word
 n-grams only; char 3-6; a vote only when the semantic similarity to the same category is also above
 0.35-0.5 (less recall for the same FPR); vetoing semantic-only flags the classifier calls ordinary.
 """
@@ -155,6 +157,9 @@ def main() -> int:
     parser.add_argument("--thresholds", default="0.5,0.6,0.7,0.8")
     parser.add_argument("--c", type=float, default=C, help=f"regularisation (shipped: {C})")
     parser.add_argument("--misses", action="store_true", help="print what the combination still misses")
+    parser.add_argument(
+        "--must-weight", type=float, default=1.0, help="how much a must-catch message counts in training"
+    )
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     paths = owned_files()
@@ -169,7 +174,8 @@ def main() -> int:
     for group in groups:
         train = [r for r in rows if r.group != group]
         test = [r for r in rows if r.group == group]
-        model = fit([prepared[r.text] for r in train], [r.category for r in train], c=args.c)
+        weights = [args.must_weight if r.must_catch else 1.0 for r in train]
+        model = fit([prepared[r.text] for r in train], [r.category for r in train], c=args.c, weights=weights)
         probs = [model.probabilities(prepared[r.text]) for r in test]
         cells = []
         for t in [-1.0, *thresholds]:

@@ -54,8 +54,10 @@ def fit(
     threshold: float = THRESHOLD,
     data_hash: str = "",
     balanced: bool = False,
+    weights: Sequence[float] | None = None,
 ) -> Classifier:
-    """Fit on already prepared texts (the detector's `classifier_text`) and labels (category or "")."""
+    """Fit on already prepared texts (the detector's `classifier_text`) and labels (category or "");
+    `weights` (one per text) make some messages count more, e.g. the unmistakable must-catch ones."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
@@ -80,7 +82,7 @@ def fit(
     matrix = csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)))
     y = np.array([CLASSES.index(label) for label in labels])
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced" if balanced else None)
-    model.fit(matrix, y)
+    model.fit(matrix, y, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     # Every class must be present for the coefficient rows to line up with CLASSES.
     if list(model.classes_) != list(range(len(CLASSES))):
         raise ValueError(f"training data lacks a class: have {sorted(set(labels))}, need {CLASSES}")
