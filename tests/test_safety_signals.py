@@ -126,6 +126,10 @@ def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
         "I'd rather be dead than be seen in that jumper lol",
         "my uncle was slurring after a few pints at the wedding",
         "he threw me a surprise party",
+        "my colleagues threw me a retirement do last friday",
+        "she threw me a lifeline when I lost my job",
+        "drowning in forms since my husband's stroke, who can help",
+        "my dad needs a hair cut but can't get out, any mobile barbers",
         "grandad had a fall in the summer but he's fine now",
     ],
 )
