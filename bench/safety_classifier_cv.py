@@ -15,23 +15,28 @@ Without `--real` the detector is the phrase rules alone (fast; the semantic part
 Note the detector's rules and examples were tuned with these files in view, so "detector alone"
 is optimistic on them; the classifier's figures are honest (it never sees the held-out file).
 
-Measured 2026-11-23 (real embedder; C=16, unweighted classes; 9 files, 5,104 messages; recall /
-must-catch / FPR; threshold 0.7 is shipped):
+Measured 2026-11-23 (real embedder; C=16, unweighted classes; 12 files, 5,910 messages; recall /
+must-catch / FPR; threshold 0.7 is shipped, chosen on the 10-file run before the last two files were
+added; the detector's answers were cached before its newest masks):
 
-    held-out file      detector alone       + clf @0.6           + clf @0.7           + clf @0.8
-    abuse_child        54.6%    -   7.4%    80.6%    -   7.8%    74.7%    -   7.4%    71.1%    -   7.4%
-    generalisation    100.0% 100.0% 0.0%   100.0% 100.0% 3.6%   100.0% 100.0% 1.4%   100.0% 100.0% 0.0%
-    holdout           100.0% 100.0% 0.0%   100.0% 100.0% 0.0%   100.0% 100.0% 0.0%   100.0% 100.0% 0.0%
-    labelled          100.0% 100.0% 0.0%   100.0% 100.0% 4.9%   100.0% 100.0% 2.9%   100.0% 100.0% 1.8%
-    medical_ordinary   69.8%    -   7.0%    89.9%    -   7.5%    86.3%    -   7.0%    83.5%    -   7.0%
-    mixed_v3           51.2%  59.3% 7.9%    84.7%  84.9% 10.7%   79.1%  82.6% 9.3%    72.4%  75.6% 8.6%
-    suicide_selfharm   70.5%    -   9.3%    80.3%    -  11.8%    78.1%    -  11.0%    76.2%    -  10.6%
-    voices_a           62.7%  69.2% 10.0%   87.7%  91.0% 10.8%   85.7%  89.7% 10.8%   83.0%  84.6% 10.8%
-    voices_b           58.7%  67.9% 14.2%   87.7%  94.0% 15.8%   82.7%  88.1% 15.8%   80.0%  86.9% 15.0%
-    pooled             72.8%  81.5% 5.8%    88.9%  94.6% 8.1%    86.0%  92.9% 7.1%    83.7%  90.6% 6.5%
+    held-out file          n  detector alone    + clf @0.6        + clf @0.7        + clf @0.8
+                               rec  must  FPR    rec  must  FPR    rec  must  FPR    rec  must  FPR
+    abuse_child      537/204   54.6     -  7.4   84.4     -  7.8   78.8     -  7.4   74.5     -  7.4
+    generalisation   262/139  100.0 100.0  0.0  100.0 100.0  2.9  100.0 100.0  2.2  100.0 100.0  0.0
+    holdout            38/23  100.0 100.0  0.0  100.0 100.0  0.0  100.0 100.0  0.0  100.0 100.0  0.0
+    idioms_lead         0/66  100.0     - 13.6  100.0     - 18.2  100.0     - 16.7  100.0     - 15.2
+    labelled         668/448  100.0 100.0  0.0  100.0 100.0  4.5  100.0 100.0  2.7  100.0 100.0  1.8
+    medical_ordinary 278/429   69.8     -  7.0   90.3     -  7.9   88.8     -  7.0   84.9     -  7.0
+    mixed_v3         340/140   51.2  59.3  7.9   85.3  88.4  9.3   80.6  84.9  8.6   75.0  77.9  8.6
+    suicide_selfharm 512/246   70.5     -  9.3   82.0     - 12.2   79.1     - 11.0   77.0     - 10.2
+    unmistakable_c   260/100   53.8  53.8 14.0   90.8  90.8 14.0   85.4  85.4 14.0   81.2  81.2 14.0
+    voices_a         300/120   62.7  69.2 10.0   89.3  92.3 10.8   87.7  89.7 10.8   83.3  84.6 10.8
+    voices_b         300/120   58.7  67.9 14.2   88.7  92.9 15.8   85.7  90.5 15.0   81.3  86.9 14.2
+    voices_d         270/110   56.3  70.4 11.8   88.1  91.4 19.1   85.2  88.9 15.5   80.4  87.7 13.6
+    all files pooled    5910   70.3  71.5  6.7   90.0  93.4  9.1   87.4  90.6  8.0   84.3  87.5  7.4
 
 Most false positives are the detector's own (its phrase rules and semantic match on the newest
-files' hard negatives: slang, games, training); the classifier adds 0.6 points at 0.7.
+files' hard negatives: slang, games, training); the classifier adds 1.3 points at 0.7.
 With the first 7 files (4,264 messages) and 0.8: pooled 81.7% / 93.8% / 5.5%. A tenth file of 66
 harmless senses (idioms_lead.jsonl) was added afterwards, when 0.7 flagged three of the unit tests'
 near misses ("he threw me a surprise party", "kill weeds", "won't be around next week").
