@@ -41,6 +41,9 @@ With the first 7 files (4,264 messages) and 0.8: pooled 81.7% / 93.8% / 5.5%. A 
 harmless senses (idioms_lead.jsonl) was added afterwards, when 0.7 flagged three of the unit tests'
 near misses ("he threw me a surprise party", "kill weeds", "won't be around next week").
 
+C swept on the 12 files (pooled recall / must-catch / FPR): C=8 @0.7 85.2/88.5/7.7, C=32 @0.7
+88.9/92.3/8.5, C=32 @0.8 85.9/89.3/7.7, C=64 @0.8 87.6/90.7/8.0 (C=16 @0.7: 87.4/90.6/8.0): one
+recall-for-FPR frontier whatever C, so C=16 stays.
 Also tried: must-catch messages counted 3x in training (`--must-weight 3`): pooled must-catch at 0.7
 93.3% -> 93.1%, recall 86.2% -> 86.5% (10 files): no gain, not shipped. Also tried, no better at the
 same false-positive rate: class-balanced weights (C 4-16); word
