@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from navigator.chat.safety.config import SafetyConfigError
+from navigator.util.atomic import atomic_write_bytes
 
 WEIGHTS = "classifier.npz"
 FORMAT = 1  # bumped when the feature recipe changes: an old weights file is then refused
@@ -93,11 +94,7 @@ def save_classifier(path: Path, model: Classifier) -> None:
         threshold=np.float64(model.threshold),
         data_hash=np.array(model.data_hash),
     )
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as fh:
-        fh.write(buffer.getvalue())
-        fh.flush()
-    temporary.replace(path)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 def read_classifier(data: bytes, where: str) -> Classifier:
