@@ -2,8 +2,8 @@
 
     python bench/safety_classifier_cv.py [--real] [--cache PATH] [--thresholds 0.5,0.6,0.7] [--c 8]
 
-Every labelled file we own (navigator/chat/safety/data/training/*.jsonl and the test-fixture sets
-labelled/generalisation/holdout; never holdout_v2, the blind judge) is one group: each file was
+Every labelled file we own (navigator/chat/safety/data/training/*.jsonl; never
+tests/fixtures/safety/holdout_v2.jsonl, the blind judge) is one group: each file was
 written by one author in one sitting, so holding out a whole file asks how the classifier does on
 someone else's phrasings. For each held-out file the classifier is fitted on all the other files and
 the file is scored (recall of the right category, as evaluate.py counts it; must-catch recall; false-
@@ -69,7 +69,6 @@ from navigator.chat.safety.semantic import message_parts
 
 REPO = Path(__file__).resolve().parents[1]
 TRAINING = REPO / "navigator/chat/safety/data/training"
-FIXTURES = REPO / "tests/fixtures/safety"
 BLIND = "holdout_v2"
 
 
@@ -83,11 +82,8 @@ class Row:
 
 
 def owned_files() -> list[Path]:
-    """Training files plus the fixture sets not already copied into data/training (same stem)."""
-    files = {p.stem: p for p in sorted(TRAINING.glob("*.jsonl"))}
-    for name in ("labelled", "generalisation", "holdout"):
-        files.setdefault(name, FIXTURES / f"{name}.jsonl")
-    return [p for stem, p in sorted(files.items()) if BLIND not in stem and p.is_file()]
+    """Every labelled file the classifier trains on (never the blind set, which lives in tests/)."""
+    return [p for p in sorted(TRAINING.glob("*.jsonl")) if BLIND not in p.stem]
 
 
 def detector_answers(paths: list[Path], real: bool, cache: Path | None) -> dict[str, tuple[str, ...]]:

@@ -2,7 +2,7 @@
 
     python bench/safety_eval.py [SET.jsonl ...] [--rules-only] [--both] [--quiet] [--verbose] [--similarities]
 
-Default sets: tests/fixtures/safety/labelled.jsonl (the tuning set), holdout.jsonl and
+Default sets: navigator/chat/safety/data/training/labelled.jsonl (the tuning set), holdout.jsonl and
 generalisation.jsonl (fresh phrasings written before the rules were generalised). For each set and
 mode (phrase rules + semantic match with the real embedder, and/or phrase rules only) it prints recall
 overall, on the must-catch subset and per category, the false-positive rate, every miss and false
@@ -30,8 +30,8 @@ from navigator.chat.safety.rules import load_rules
 from navigator.chat.safety.semantic import best_similarities, load_examples
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO / "tests/fixtures/safety"
-SETS = [FIXTURES / "labelled.jsonl", FIXTURES / "holdout.jsonl", FIXTURES / "generalisation.jsonl"]
+TRAINING = REPO / "navigator/chat/safety/data/training"
+SETS = [TRAINING / "labelled.jsonl", TRAINING / "holdout.jsonl", TRAINING / "generalisation.jsonl"]
 BLIND = ("holdout_v2",)  # sets reported by their figures only, whatever the flags
 
 

@@ -27,8 +27,6 @@ from navigator.chat.safety.config import SafetyConfigError
 from navigator.chat.safety.detector import classifier_text, detect, safe_detect
 from navigator.chat.safety.rules import CATEGORIES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "safety"
-
 # fmt: off
 CLEAR = [
     ("ive saved up all my tablets and tonight im taking the lot", "suicide"),
@@ -77,15 +75,6 @@ def test_weights_are_not_stale() -> None:
     assert load_classifier().data_hash == data_hash(training_files()), (
         "data/training/ changed since classifier.npz was fitted: "
         "run `python -m navigator.chat.safety.classifier_train` and commit the new weights"
-    )
-
-
-@pytest.mark.parametrize("name", ["labelled", "generalisation", "holdout"])
-def test_training_copies_match_the_fixture_sets(name: str) -> None:
-    """The classifier trains on copies of these sets: an edit to the fixture must reach the copy."""
-    copy = next(p for p in training_files() if p.stem == name)
-    assert copy.read_bytes() == (FIXTURES / f"{name}.jsonl").read_bytes(), (
-        f"copy tests/fixtures/safety/{name}.jsonl to {copy}, then retrain the classifier"
     )
 
 

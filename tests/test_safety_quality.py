@@ -2,14 +2,14 @@
 (right category), and at most 5% of ordinary messages flagged, with the real embedder; the phrase
 rules alone must also catch every must-catch message (the chat still works if the model cannot load).
 
-Sets (tests/fixtures/safety/): labelled.jsonl is the tuning set; holdout.jsonl and generalisation.jsonl
-were written without looking at the rules (the figures pinned here are regression floors, not targets);
-holdout_v2.jsonl, when present, was written blind by someone else and judges the detector. Its lines
-are never printed by these tests (a failure says only the figures), so a failing run cannot be used to
-tune towards it.
+Sets (navigator/chat/safety/data/training/): labelled.jsonl is the tuning set; holdout.jsonl and
+generalisation.jsonl were written without looking at the rules (the figures pinned here are regression
+floors, not targets); tests/fixtures/safety/holdout_v2.jsonl, when present, was written blind by
+someone else and judges the detector. Its lines are never printed by these tests (a failure says
+only the figures), so a failing run cannot be used to tune towards it.
 
-labelled, generalisation and holdout are also training data for the n-gram classifier (copies in
-navigator/chat/safety/data/training/, classifier.py), so their tests here are regression checks, not
+labelled, generalisation and holdout are also training data for the n-gram classifier
+(classifier.py trains on every file in that folder), so their tests here are regression checks, not
 measures of generalisation (for that see bench/safety_classifier_cv.py, which holds out whole files).
 holdout_v2 stays blind: never trained on, never tuned towards.
 """
@@ -27,9 +27,10 @@ from navigator.chat.safety import CATEGORIES, detect
 from navigator.chat.safety.evaluate import Report, evaluate, load_examples_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "safety"
-LABELLED = FIXTURES / "labelled.jsonl"
-HOLDOUT = FIXTURES / "holdout.jsonl"
-GENERALISATION = FIXTURES / "generalisation.jsonl"
+TRAINING = Path(__file__).parents[1] / "navigator" / "chat" / "safety" / "data" / "training"
+LABELLED = TRAINING / "labelled.jsonl"
+HOLDOUT = TRAINING / "holdout.jsonl"
+GENERALISATION = TRAINING / "generalisation.jsonl"
 HOLDOUT_V2 = FIXTURES / "holdout_v2.jsonl"
 
 

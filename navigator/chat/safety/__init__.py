@@ -41,7 +41,7 @@ The chat engine calls, for every message, before anything else::
 Everything people may want to change is data: data/crisis_resources.toml (the UK crisis help,
 wording and numbers), data/patterns.toml (phrase rules, masks, text-speak), data/examples.toml
 (example phrasings and thresholds for the semantic match). Measure changes with
-`python bench/safety_eval.py` against tests/fixtures/safety/labelled.jsonl.
+`python bench/safety_eval.py` against data/training/labelled.jsonl.
 """
 
 from navigator.chat.safety.config import SafetyConfigError
