@@ -63,8 +63,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from navigator.chat.safety.classifier_train import C, fit, read_labelled
+from navigator.chat.safety.classifier_train import C, fit
 from navigator.chat.safety.detector import classifier_text, detect
+from navigator.chat.safety.evaluate import load_examples_file
 from navigator.chat.safety.semantic import message_parts
 
 REPO = Path(__file__).resolve().parents[1]
@@ -95,7 +96,7 @@ def detector_answers(paths: list[Path], real: bool, cache: Path | None) -> dict[
             row = json.loads(line)
             if row["mode"] == mode:
                 known[row["text"]] = tuple(row["detected"])
-    texts = [t for p in paths for t, _ in read_labelled(p) if t not in known]
+    texts = [e.text for p in paths for e in load_examples_file(p) if e.text not in known]
     if texts:
         embedder = None
         with tempfile.TemporaryDirectory() as tmp:
@@ -116,13 +117,8 @@ def detector_answers(paths: list[Path], real: bool, cache: Path | None) -> dict[
 def load_rows(paths: list[Path], answers: dict[str, tuple[str, ...]]) -> list[Row]:
     rows: list[Row] = []
     for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                data = json.loads(line)
-                text = str(data["text"])
-                rows.append(
-                    Row(path.stem, text, data["category"] or "", bool(data["must_catch"]), answers[text])
-                )
+        for e in load_examples_file(path):
+            rows.append(Row(path.stem, e.text, e.category or "", e.must_catch, answers[e.text]))
     return rows
 
 

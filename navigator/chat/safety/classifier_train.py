@@ -9,7 +9,6 @@ scores with numpy only. Fitting takes a few seconds and is deterministic.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from collections import Counter
@@ -30,19 +29,6 @@ MIN_DF = 2  # n-grams seen in one message only are mostly names and typos: they 
 # false positives are its own). Tuned for recall, as safety must be, at +0.6 points of FPR.
 THRESHOLD = 0.7
 CLASSES = ("", *CATEGORIES)  # "" = ordinary message
-
-
-def read_labelled(path: Path) -> list[tuple[str, str]]:
-    """(text, category or "") per line of a labelled JSONL file."""
-    rows: list[tuple[str, str]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            try:
-                row = json.loads(line)
-                rows.append((str(row["text"]), row["category"] or ""))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{number}: {exc} (need text and category)") from exc
-    return rows
 
 
 def fit(
@@ -100,16 +86,19 @@ def fit(
 def main() -> int:
     from navigator.chat.safety.classifier import training_files
     from navigator.chat.safety.detector import classifier_text
+    from navigator.chat.safety.evaluate import load_examples_file
 
     paths = training_files()
-    rows = [row for path in paths for row in read_labelled(path)]
+    examples = [e for path in paths for e in load_examples_file(path)]
     model = fit(
-        [classifier_text(text) for text, _ in rows], [label for _, label in rows], data_hash=data_hash(paths)
+        [classifier_text(e.text) for e in examples],
+        [e.category or "" for e in examples],
+        data_hash=data_hash(paths),
     )
     target = Path(str(resources.files("navigator.chat.safety") / "data" / WEIGHTS))
     save_classifier(target, model)
     print(
-        f"{target}: {len(rows)} messages from {len(paths)} files, {len(model.index)} n-grams, "
+        f"{target}: {len(examples)} messages from {len(paths)} files, {len(model.index)} n-grams, "
         f"{target.stat().st_size // 1024} KB"
     )
     return 0
