@@ -63,7 +63,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from navigator.chat.safety.classifier_train import C, fit
+import numpy as np
+
+from navigator.chat.safety.classifier_train import EMBEDDING_SCALE, C, embed_texts, fit
 from navigator.chat.safety.detector import classifier_text, detect
 from navigator.chat.safety.evaluate import load_examples_file
 from navigator.chat.safety.semantic import message_parts
@@ -106,12 +108,23 @@ def detector_answers(paths: list[Path], real: bool, cache: Path | None) -> dict[
 
                 embedder = load_embedder(Settings(data_dir=Path(tmp)))
             for text in texts:
-                result = detect(text, embedder=embedder, classifier=False)  # type: ignore[arg-type]
+                result = detect(text, embedder=embedder, classifier=False)
                 known[text] = (result.category, *result.also) if result.category else ()
                 if cache is not None:
                     with cache.open("a", encoding="utf-8") as fh:
                         fh.write(json.dumps({"mode": mode, "text": text, "detected": known[text]}) + "\n")
     return known
+
+
+def sentence_vectors(texts: list[str]) -> dict[str, np.ndarray]:
+    """Prepared text -> its sentence embedding from the default model (what the joint model reads)."""
+    from navigator.config import Settings
+    from navigator.search.embedder import load_embedder
+
+    unique = list(dict.fromkeys(texts))
+    with tempfile.TemporaryDirectory() as tmp:
+        matrix = embed_texts(unique, load_embedder(Settings(data_dir=Path(tmp))))
+    return dict(zip(unique, matrix, strict=True))
 
 
 def load_rows(paths: list[Path], answers: dict[str, tuple[str, ...]]) -> list[Row]:
@@ -160,11 +173,18 @@ def main() -> int:
     parser.add_argument(
         "--must-weight", type=float, default=1.0, help="how much a must-catch message counts in training"
     )
+    parser.add_argument(
+        "--joint", action="store_true", help="the joint model (n-grams + sentence embedding), as shipped"
+    )
+    parser.add_argument("--scale", type=float, default=EMBEDDING_SCALE, help="embedding columns' scale")
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     paths = owned_files()
     rows = load_rows(paths, detector_answers(paths, args.real, args.cache))
     prepared = {r.text: classifier_text(r.text) for r in rows}
+    vectors = sentence_vectors(list(prepared.values())) if args.joint else None
+    if vectors is not None:
+        vectors = {text: vectors[p] for text, p in prepared.items()}
     groups = sorted({r.group for r in rows})
     header = f"{'held-out file':<20} {'n':>5}  {'detector alone':<22}" + "".join(
         f"  {'+ clf @' + str(t):<22}" for t in thresholds
@@ -175,8 +195,19 @@ def main() -> int:
         train = [r for r in rows if r.group != group]
         test = [r for r in rows if r.group == group]
         weights = [args.must_weight if r.must_catch else 1.0 for r in train]
-        model = fit([prepared[r.text] for r in train], [r.category for r in train], c=args.c, weights=weights)
-        probs = [model.probabilities(prepared[r.text]) for r in test]
+        model = fit(
+            [prepared[r.text] for r in train],
+            [r.category for r in train],
+            c=args.c,
+            weights=weights,
+            vectors=None if vectors is None else np.stack([vectors[r.text] for r in train]),
+            model_id="bench",
+            scale=args.scale,
+        )
+        probs = [
+            model.vote(prepared[r.text], None if vectors is None else vectors[r.text], "bench")[0]
+            for r in test
+        ]
         cells = []
         for t in [-1.0, *thresholds]:
             answers = [

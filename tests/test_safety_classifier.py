@@ -153,3 +153,88 @@ def test_cost_per_message_is_small() -> None:
         model.probabilities(text)
         times.append(time.perf_counter() - started)
     assert statistics.median(times) < 0.002
+
+
+# ---- the joint model (n-grams + the message's sentence embedding) --------------------------------
+
+
+def _unit(seed: int, dims: int) -> np.ndarray:
+    vector = np.random.default_rng(seed).standard_normal(dims).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_packaged_weights_carry_a_joint_model_for_the_default_embedder() -> None:
+    from navigator.config import Settings
+    from navigator.search.embedder import model_id_for
+
+    joint = load_classifier().joint
+    assert joint is not None
+    assert joint.model_id == model_id_for(Settings())
+    assert joint.coef.shape == (len(load_classifier().classes), len(load_classifier().index) + 384)
+    assert 0.5 <= joint.threshold < 1.0
+
+
+def test_the_joint_model_answers_only_for_its_own_embedding_model() -> None:
+    model = load_classifier()
+    assert model.joint is not None
+    text = classifier_text(CLEAR[0][0])
+    vector = _unit(1, 384)
+    lexical = model.probabilities(text)
+    # No vector, another model's vector, or a vector of the wrong size: the lexical model answers.
+    for args in [
+        (None, model.joint.model_id),
+        (vector, "some-other-model"),
+        (vector[:100], model.joint.model_id),
+    ]:
+        probabilities, threshold, joint = model.vote(text, *args)
+        assert not joint and threshold == model.threshold
+        assert probabilities == pytest.approx(lexical)
+    probabilities, threshold, joint = model.vote(text, vector, model.joint.model_id)
+    assert joint and threshold == model.joint.threshold
+    assert probabilities != pytest.approx(lexical)  # the vector counts
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+def test_joint_weights_survive_a_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "weights.npz"
+    save_classifier(path, load_classifier())
+    again = read_classifier(path.read_bytes(), str(path))
+    assert again.joint is not None and load_classifier().joint is not None
+    text, vector = classifier_text(CLEAR[4][0]), _unit(2, 384)
+    model_id = again.joint.model_id
+    assert again.vote(text, vector, model_id)[0] == pytest.approx(
+        load_classifier().vote(text, vector, model_id)[0]
+    )
+
+
+def test_joint_weights_that_do_not_fit_the_vocabulary_are_refused(tmp_path: Path) -> None:
+    import dataclasses
+
+    model = load_classifier()
+    assert model.joint is not None
+    short = dataclasses.replace(model.joint, coef=model.joint.coef[:, : len(model.index)])
+    path = tmp_path / "weights.npz"
+    save_classifier(path, dataclasses.replace(model, joint=short))
+    with pytest.raises(SafetyConfigError, match="joint weights"):
+        read_classifier(path.read_bytes(), str(path))
+
+
+def test_fit_with_vectors_learns_from_them() -> None:
+    """A toy task the n-grams cannot tell apart (same words) but the vectors can."""
+    from navigator.chat.safety.classifier_train import CLASSES, fit
+
+    texts, labels, vectors = [], [], []
+    for i in range(60):
+        label = CLASSES[i % len(CLASSES)]
+        texts.append("same words every time")
+        labels.append(label)
+        vector = np.zeros(8, dtype=np.float32)
+        vector[CLASSES.index(label)] = 1.0
+        vectors.append(vector)
+    model = fit(texts, labels, vectors=np.stack(vectors), model_id="toy", scale=4.0, c=100.0)
+    assert model.joint is not None and model.joint.model_id == "toy"
+    for label in CLASSES:
+        vector = np.zeros(8, dtype=np.float32)
+        vector[CLASSES.index(label)] = 1.0
+        probabilities, _, joint = model.vote("same words every time", vector, "toy")
+        assert joint and max(probabilities, key=probabilities.__getitem__) == label

@@ -103,6 +103,9 @@ def test_repeating_one_cue_never_makes_a_crisis() -> None:
         ("it'd be simpler for my kids if I simply wasn't here", "suicide"),
         ("the engine is running in the garage and I'm sat in the car", "suicide"),
         ("I'd rather be dead than spend another night like this", "suicide"),
+        # the away-for-a-reason mask must not hide leaving for good
+        ("won't be around tomorrow as i'm going away for good", "suicide"),
+        ("i wont be around next week, ive got the tablets ready", "suicide"),
     ],
 )
 def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
@@ -123,6 +126,7 @@ def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
         "man recovering after heart attack wants a walking group",
         "I hope I don't wake up the baby when I get in",
         "I won't be around next week as I'm away with work",
+        "i wont be around next week because im on holiday in spain",
         "I'd rather be dead than be seen in that jumper lol",
         "my uncle was slurring after a few pints at the wedding",
         "he threw me a surprise party",

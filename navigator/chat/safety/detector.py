@@ -8,6 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from navigator.chat.safety.classifier import Classifier, load_classifier
 from navigator.chat.safety.lexicon import load_lexicon
 from navigator.chat.safety.normalise import normalise_for_safety
@@ -16,6 +18,7 @@ from navigator.chat.safety.rules import CATEGORIES, MASK_WORD, Hit, RuleSet, loa
 from navigator.chat.safety.semantic import (
     Examples,
     QueryEmbedder,
+    embed_parts,
     message_parts,
     prepare,
     semantic_matches,
@@ -60,13 +63,20 @@ def detect(
     # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
     semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
     subject = _subject(hits)
+    parts = message_parts(semantic_text)
+    # The message's vectors, once: the semantic match and the classifier's joint model share them.
+    queries = None
+    if embedder is not None and parts:
+        queries = embed_parts(parts, embedder)
     # Like the semantic match, the classifier needs some words to go on: on "my husband" (what is
     # left of "my husband collapsed in laughter" once the idiom is masked) it only sees the prior.
-    if classifier is not False and message_parts(semantic_text):
-        for vote in _classifier_votes(semantic_text, classifier, subject):
+    if classifier is not False and parts:
+        whole = None if queries is None else queries[0]
+        model_id = getattr(embedder, "model_id", None)
+        for vote in _classifier_votes(semantic_text, classifier, subject, whole, model_id):
             _keep(found, vote)
     if embedder is not None:
-        for match in semantic_matches(semantic_text, embedder, examples):
+        for match in semantic_matches(semantic_text, embedder, examples, queries):
             confidence = round(min(SEMANTIC_CAP, match.similarity), 3)
             reason = f"like {match.example!r} ({match.similarity:.2f}; near miss {match.near_miss:.2f})"
             _keep(found, SafetyResult(match.category, confidence, match.example, reason, subject))
@@ -81,15 +91,24 @@ def detect(
     return SafetyResult(best.category, best.confidence, best.matched, best.reason, best.subject, also)
 
 
-def _classifier_votes(text: str, classifier: Classifier | bool, subject: str) -> list[SafetyResult]:
-    """The categories the classifier is sure of (probability at or above its threshold)."""
+def _classifier_votes(
+    text: str,
+    classifier: Classifier | bool,
+    subject: str,
+    vector: np.ndarray | None = None,
+    model_id: str | None = None,
+) -> list[SafetyResult]:
+    """The categories the classifier is sure of (probability at or above its threshold); with the
+    message's vector from the model it was trained with, the joint model's opinion."""
     try:
         model = classifier if isinstance(classifier, Classifier) else load_classifier()
+        probabilities, threshold, joint = model.vote(text, vector, model_id)
+        name = "classifier+embedding" if joint else "classifier"
         votes = []
-        for category, probability in model.probabilities(text).items():
-            if category and probability >= model.threshold:
+        for category, probability in probabilities.items():
+            if category and probability >= threshold:
                 confidence = round(min(CLASSIFIER_CAP, probability), 3)
-                reason = f"classifier ({category}): probability {probability:.2f}"
+                reason = f"{name} ({category}): probability {probability:.2f}"
                 votes.append(SafetyResult(category, confidence, None, reason, subject))
         return votes
     except Exception:  # by design: the classifier is an extra vote, never a reason to fail

@@ -168,22 +168,32 @@ def _enough(text: str) -> bool:
     return len(words) >= MIN_WORDS and sum(w not in _LITTLE for w in words) >= MIN_CONTENT
 
 
+def embed_parts(parts: list[str], embedder: QueryEmbedder) -> np.ndarray:
+    """Unit vectors of `message_parts(text)`, one row each (row 0 is the whole message). Computed once
+    per message: the semantic match and the classifier's joint model both read them."""
+    embed_many = getattr(embedder, "embed_documents", None)
+    if len(parts) > 1 and callable(embed_many):
+        return np.asarray(embed_many(parts), dtype=np.float32)
+    return np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in parts])
+
+
 def semantic_matches(
-    text: str, embedder: QueryEmbedder, examples: Examples | None = None
+    text: str,
+    embedder: QueryEmbedder,
+    examples: Examples | None = None,
+    queries: np.ndarray | None = None,
 ) -> list[SemanticMatch]:
     """Categories whose examples the message (or one of its clauses) is close to, best first.
-    A message with no signal word at all must be closer to count (plain_penalty)."""
+    A message with no signal word at all must be closer to count (plain_penalty). `queries` are the
+    parts' vectors when the caller has them already (`embed_parts`)."""
     examples = examples or load_examples()
     plain = not any(w in examples.signal_words for w in text.split())
     vectors = _vectors(examples, embedder)
     parts = message_parts(text)
     if not parts:
         return []
-    embed_many = getattr(embedder, "embed_documents", None)
-    if len(parts) > 1 and callable(embed_many):
-        queries = np.asarray(embed_many(parts), dtype=np.float32)
-    else:
-        queries = np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in parts])
+    if queries is None:
+        queries = embed_parts(parts, embedder)
     sims = queries @ vectors.matrix.T  # (parts, examples)
     near_index = len(vectors.names) - 1
     found: dict[str, SemanticMatch] = {}
