@@ -9,15 +9,52 @@ someone else's phrasings. For each held-out file the classifier is fitted on all
 the file is scored (recall of the right category, as evaluate.py counts it; must-catch recall; false-
 positive rate) for the detector alone and for detector + classifier at each threshold.
 
-`--real` runs the detector with the real embedder (phrase rules + semantic match, as in the product);
-its answers do not depend on the classifier, so they are computed once and kept in `--cache`.
-Without `--real` the detector is the phrase rules alone (fast; the semantic part is not measured).
+`--real` runs the detector with the real embedder (phrase rules + semantic match + the fold's joint
+classifier, through `detect` itself, as in the product; vectors are kept between folds); the detector
+alone is computed once and kept in `--cache`. Without `--real` the detector is the phrase rules and the
+n-gram model (fast; the semantic part and the joint model are not measured). `--lexical` measures the
+n-gram model with the real embedder; `--semantic-veto 1.1` turns the joint model's veto off.
 Note the detector's rules and examples were tuned with these files in view, so "detector alone"
 is optimistic on them; the classifier's figures are honest (it never sees the held-out file).
 
-Measured 2026-11-23 (real embedder; C=16, unweighted classes; 12 files, 5,910 messages; recall /
-must-catch / FPR; threshold 0.7 is shipped, chosen on the 10-file run before the last two files were
-added; the detector's answers were cached before its newest masks):
+Measured 2026-11-23, joint model (n-grams + embedding at scale 0.5, C=16), 18 files, 8,430 messages,
+veto at 0.9 (shipped: threshold 0.65):
+
+    held-out file        n        detector alone      + clf @0.65         + clf @0.7
+                                  rec  must  FPR      rec  must  FPR      rec  must  FPR
+    abuse_child        537/204    54.6     -   6.9    89.2     -   8.3    88.3     -   7.8
+    generalisation     262/139   100.0 100.0   0.0   100.0 100.0   2.9   100.0 100.0   2.9
+    holdout              38/23   100.0 100.0   0.0   100.0 100.0   0.0   100.0 100.0   0.0
+    idioms_lead           0/66   100.0     -   4.5   100.0     -   7.6   100.0     -   7.6
+    labelled           668/448   100.0 100.0   0.0   100.0 100.0   4.9   100.0 100.0   4.5
+    medical_ordinary   278/429    69.8     -   6.5    95.0     -   7.0    93.5     -   6.8
+    mixed_v3           340/140    51.2  59.3   7.9    88.8  91.9   8.6    87.1  91.9   8.6
+    suicide_selfharm   512/246    70.5     -   8.9    89.1     -  10.2    87.7     -   9.3
+    unmistakable_c     260/100    53.8  53.8  14.0    94.6  94.6  14.0    93.5  93.5  14.0
+    voices_a           300/120    62.7  69.2   9.2    95.0  96.2   9.2    93.7  94.9   9.2
+    voices_b           300/120    58.7  67.9  14.2    92.3  96.4  11.7    90.0  92.9  11.7
+    voices_d           270/110    56.3  70.4  11.8    92.2  97.5  10.0    90.7  97.5  10.0
+    voices_e           290/130    52.4  51.5   7.7    89.0  89.2   6.9    87.2  88.5   6.9
+    voices_f           295/125    49.8  55.3   8.0    81.0  87.1   5.6    78.0  84.8   5.6
+    voices_g           295/125    45.8  48.5   4.0    85.4  88.1   9.6    84.1  87.3   8.8
+    voices_h           295/125    51.5  54.5  12.0    88.5  91.7  12.8    86.8  90.2  12.0
+    voices_i           305/115    35.4  43.1  14.8    81.3  83.1  32.2    79.7  82.3  27.8
+    voices_j           310/110    39.4  40.8  10.0    79.0  78.2  14.5    78.1  77.5  13.6
+    all files pooled      8430    62.3  60.2   7.0    90.5  91.3   9.1    89.3  90.3   8.6
+
+The same without the veto (`--semantic-veto 1.01`), pooled: 0.6 91.5/92.2/10.5, 0.65 90.5/91.2/10.0,
+0.7 89.3/90.4/9.5, 0.75 87.9/89.4/9.3: the veto costs no recall and takes 0.5-0.9 points of FPR.
+Scale and per-part scoring were chosen on out-of-fold probabilities (15 files, pooled, joint at 0.7):
+scale 0.35 89.3/90.9/8.0, 0.5 89.9/91.5/8.3, 1.0 and 2.0 worse FPR for the recall; scoring every
+clause and taking the most risky (max over `message_parts`) at 0.8 89.2/90.8/8.2, no better than the
+whole message at a lower threshold; n-grams alone at 0.6 89.8/92.2/8.9. An LR over the embedding alone
+at 0.9: 79.0/82.4/7.6, or averaged with the n-gram model: no better than n-grams alone.
+The newest files are the hardest: risk described without its words (voices_i) has hard negatives
+built as matched pairs, and its FPR is the highest (28-33%).
+
+Earlier, the n-gram model alone (real embedder; C=16, unweighted classes; 12 files, 5,910
+messages; recall / must-catch / FPR; its threshold 0.7, still the n-gram model's, was chosen on the
+10-file run before the last two files were added; the detector's answers were cached before its newest masks):
 
     held-out file          n  detector alone    + clf @0.6        + clf @0.7        + clf @0.8
                                rec  must  FPR    rec  must  FPR    rec  must  FPR    rec  must  FPR
@@ -54,25 +91,29 @@ n-grams only; char 3-6; a vote only when the semantic similarity to the same cat
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
 
-from navigator.chat.safety.classifier_train import EMBEDDING_SCALE, C, embed_texts, fit
+from navigator.chat.safety import detector
+from navigator.chat.safety.classifier import Classifier
+from navigator.chat.safety.classifier_train import EMBEDDING_SCALE, C, fit
 from navigator.chat.safety.detector import classifier_text, detect
 from navigator.chat.safety.evaluate import load_examples_file
-from navigator.chat.safety.semantic import message_parts
 
 REPO = Path(__file__).resolve().parents[1]
 TRAINING = REPO / "navigator/chat/safety/data/training"
 BLIND = "holdout_v2"
+MODEL_ID = "bench"  # the folds' joint models and the bench's embedder agree on this name
 
 
 @dataclass(frozen=True)
@@ -81,7 +122,6 @@ class Row:
     text: str
     category: str  # "" = ordinary
     must_catch: bool
-    detected: tuple[str, ...]  # the detector's category then its `also` (empty = not flagged)
 
 
 def owned_files() -> list[Path]:
@@ -89,61 +129,70 @@ def owned_files() -> list[Path]:
     return [p for p in sorted(TRAINING.glob("*.jsonl")) if BLIND not in p.stem]
 
 
-def detector_answers(paths: list[Path], real: bool, cache: Path | None) -> dict[str, tuple[str, ...]]:
-    """text -> (category, *also) from the current detector, cached for the real-embedder run."""
+class MemoEmbedder:
+    """The real embedder with every vector kept: each fold and threshold re-runs the detector on the
+    same texts, and the model's answers do not change between runs."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self.model_id = MODEL_ID  # what the folds' joint models are fitted under
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        for start in range(0, len(missing), 64):
+            batch = missing[start : start + 64]
+            found = np.asarray(self.embedder.embed_documents(batch), dtype=np.float32)
+            self.vectors.update(zip(batch, found, strict=True))
+        return np.stack([self.vectors[t] for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+def real_embedder() -> MemoEmbedder:
+    from navigator.config import Settings
+    from navigator.search.embedder import load_embedder
+
+    return MemoEmbedder(load_embedder(Settings(data_dir=Path(tempfile.mkdtemp()))))
+
+
+def answer(text: str, embedder: Any, classifier: Classifier | bool) -> tuple[str, ...]:
+    """The detector's categories for a message (its category, then its `also`; empty = not flagged)."""
+    result = detect(text, embedder=embedder, classifier=classifier)
+    return (result.category, *result.also) if result.category else ()
+
+
+def detector_answers(rows: list[Row], embedder: Any, cache: Path | None) -> dict[str, tuple[str, ...]]:
+    """text -> the detector's answer without the classifier (rules + semantic match), cached."""
     known: dict[str, tuple[str, ...]] = {}
-    mode = "real" if real else "rules"
+    mode = "rules" if embedder is None else "real"
     if cache is not None and cache.is_file():
         for line in cache.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             if row["mode"] == mode:
                 known[row["text"]] = tuple(row["detected"])
-    texts = [e.text for p in paths for e in load_examples_file(p) if e.text not in known]
-    if texts:
-        embedder = None
-        with tempfile.TemporaryDirectory() as tmp:
-            if real:
-                from navigator.config import Settings
-                from navigator.search.embedder import load_embedder
-
-                embedder = load_embedder(Settings(data_dir=Path(tmp)))
-            for text in texts:
-                result = detect(text, embedder=embedder, classifier=False)
-                known[text] = (result.category, *result.also) if result.category else ()
-                if cache is not None:
-                    with cache.open("a", encoding="utf-8") as fh:
-                        fh.write(json.dumps({"mode": mode, "text": text, "detected": known[text]}) + "\n")
+    for r in rows:
+        if r.text not in known:
+            known[r.text] = answer(r.text, embedder, False)
+            if cache is not None:
+                with cache.open("a", encoding="utf-8") as fh:
+                    fh.write(json.dumps({"mode": mode, "text": r.text, "detected": known[r.text]}) + "\n")
     return known
 
 
-def sentence_vectors(texts: list[str]) -> dict[str, np.ndarray]:
-    """Prepared text -> its sentence embedding from the default model (what the joint model reads)."""
-    from navigator.config import Settings
-    from navigator.search.embedder import load_embedder
-
-    unique = list(dict.fromkeys(texts))
-    with tempfile.TemporaryDirectory() as tmp:
-        matrix = embed_texts(unique, load_embedder(Settings(data_dir=Path(tmp))))
-    return dict(zip(unique, matrix, strict=True))
+def load_rows(paths: list[Path]) -> list[Row]:
+    return [
+        Row(path.stem, e.text, e.category or "", e.must_catch)
+        for path in paths
+        for e in load_examples_file(path)
+    ]
 
 
-def load_rows(paths: list[Path], answers: dict[str, tuple[str, ...]]) -> list[Row]:
-    rows: list[Row] = []
-    for path in paths:
-        for e in load_examples_file(path):
-            rows.append(Row(path.stem, e.text, e.category or "", e.must_catch, answers[e.text]))
-    return rows
-
-
-def combine(
-    detected: tuple[str, ...], probs: dict[str, float], threshold: float, prepared: str
-) -> tuple[str, ...]:
-    """The product's rule (detector.py): categories the classifier is sure of join the detector's,
-    when the text has enough words for it to go on (semantic.message_parts, as the detector asks)."""
-    if not message_parts(prepared):
-        return detected
-    extra = [c for c, p in sorted(probs.items(), key=lambda kv: -kv[1]) if c and p >= threshold]
-    return tuple(dict.fromkeys([*detected, *extra]))
+def at_threshold(model: Classifier, threshold: float) -> Classifier:
+    """The same weights voting from another probability (the joint model's too)."""
+    joint = None if model.joint is None else dataclasses.replace(model.joint, threshold=threshold)
+    return dataclasses.replace(model, threshold=threshold, joint=joint)
 
 
 def figures(rows: list[Row], answers: list[tuple[str, ...]]) -> tuple[float, float, float, int, int]:
@@ -166,25 +215,34 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--real", action="store_true", help="detector with the real embedder")
-    parser.add_argument("--cache", type=Path, help="keep the detector's answers here between runs")
-    parser.add_argument("--thresholds", default="0.5,0.6,0.7,0.8")
+    parser.add_argument("--cache", type=Path, help="keep the detector-alone answers here between runs")
+    parser.add_argument("--thresholds", default="0.6,0.65,0.7,0.8")
     parser.add_argument("--c", type=float, default=C, help=f"regularisation (shipped: {C})")
-    parser.add_argument("--misses", action="store_true", help="print what the combination still misses")
+    parser.add_argument("--misses", action="store_true", help="print what the last threshold misses")
     parser.add_argument(
         "--must-weight", type=float, default=1.0, help="how much a must-catch message counts in training"
     )
     parser.add_argument(
-        "--joint", action="store_true", help="the joint model (n-grams + sentence embedding), as shipped"
+        "--lexical", action="store_true", help="the n-gram model alone, even with the real embedder"
     )
     parser.add_argument("--scale", type=float, default=EMBEDDING_SCALE, help="embedding columns' scale")
+    parser.add_argument(
+        "--semantic-veto",
+        type=float,
+        default=detector.SEMANTIC_VETO,
+        help="P(ordinary) from which the joint model overrules a semantic match (above 1: never)",
+    )
     args = parser.parse_args()
+    detector.SEMANTIC_VETO = args.semantic_veto
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    paths = owned_files()
-    rows = load_rows(paths, detector_answers(paths, args.real, args.cache))
+    rows = load_rows(owned_files())
+    embedder = real_embedder() if args.real else None
+    alone = detector_answers(rows, embedder, args.cache)
     prepared = {r.text: classifier_text(r.text) for r in rows}
-    vectors = sentence_vectors(list(prepared.values())) if args.joint else None
-    if vectors is not None:
-        vectors = {text: vectors[p] for text, p in prepared.items()}
+    # The joint model reads the whole message's vector, as the detector computes it.
+    vectors = None
+    if embedder is not None and not args.lexical:
+        vectors = dict(zip(prepared, embedder.embed_documents(list(prepared.values())), strict=True))
     groups = sorted({r.group for r in rows})
     header = f"{'held-out file':<20} {'n':>5}  {'detector alone':<22}" + "".join(
         f"  {'+ clf @' + str(t):<22}" for t in thresholds
@@ -194,37 +252,28 @@ def main() -> int:
     for group in groups:
         train = [r for r in rows if r.group != group]
         test = [r for r in rows if r.group == group]
-        weights = [args.must_weight if r.must_catch else 1.0 for r in train]
         model = fit(
             [prepared[r.text] for r in train],
             [r.category for r in train],
             c=args.c,
-            weights=weights,
+            weights=[args.must_weight if r.must_catch else 1.0 for r in train],
             vectors=None if vectors is None else np.stack([vectors[r.text] for r in train]),
-            model_id="bench",
+            model_id=MODEL_ID,
             scale=args.scale,
         )
-        probs = [
-            model.vote(prepared[r.text], None if vectors is None else vectors[r.text], "bench")[0]
-            for r in test
-        ]
         cells = []
         for t in [-1.0, *thresholds]:
-            answers = [
-                r.detected if t < 0 else combine(r.detected, p, t, prepared[r.text])
-                for r, p in zip(test, probs, strict=True)
-            ]
+            tuned = at_threshold(model, t)
+            answers = [alone[r.text] if t < 0 else answer(r.text, embedder, tuned) for r in test]
             pooled[t] += list(zip(test, answers, strict=True))
             recall, must, fpr, _, _ = figures(test, answers)
             cells.append(_cell(recall, must, fpr))
-            if args.misses and t == thresholds[0]:
-                for r, a, p in zip(test, answers, probs, strict=True):
+            if args.misses and t == thresholds[-1]:
+                for r, a in zip(test, answers, strict=True):
                     if (r.category and r.category not in a) or (not r.category and a):
-                        top = max(p, key=p.__getitem__)
-                        got = f"got {a!s:<30} clf {top or '-'} {p[top]:.2f}"
-                        print(f"    {r.category or '-':<17} {got} {r.text!r}")
-        _, _, _, n_risk, n_safe = figures(test, [r.detected for r in test])
-        print(f"{group:<20} {n_risk:>3}/{n_safe:<3} " + "   ".join(cells))
+                        print(f"    {r.category or '-':<17} got {a!s:<34} {r.text!r}")
+        _, _, _, n_risk, n_safe = figures(test, [alone[r.text] for r in test])
+        print(f"{group:<20} {n_risk:>3}/{n_safe:<3} " + "   ".join(cells), flush=True)
     total = [figures([r for r, _ in pooled[t]], [a for _, a in pooled[t]]) for t in [-1.0, *thresholds]]
     print(f"{'all files pooled':<20} {len(rows):>7} " + "   ".join(_cell(r, m, f) for r, m, f, _, _ in total))
     return 0

@@ -238,3 +238,38 @@ def test_fit_with_vectors_learns_from_them() -> None:
         vector[CLASSES.index(label)] = 1.0
         probabilities, _, joint = model.vote("same words every time", vector, "toy")
         assert joint and max(probabilities, key=probabilities.__getitem__) == label
+
+
+@pytest.fixture(scope="module")
+def real_embedder(tmp_path_factory: pytest.TempPathFactory) -> object:
+    from navigator.config import Settings
+    from navigator.search.embedder import load_embedder
+
+    return load_embedder(Settings(data_dir=tmp_path_factory.mktemp("classifier-model")))
+
+
+def test_the_joint_model_overrules_a_lone_semantic_match(real_embedder: object) -> None:
+    """Past self-harm, long resolved: close to a risk example, but read as ordinary in context."""
+    message = (
+        "i used to hurt myself as a teenager but im fifteen years past it and want to mentor young people"
+    )
+    without = detect(message, embedder=real_embedder, classifier=False)  # type: ignore[arg-type]
+    assert without.category == "self_harm" and without.reason.startswith("like ")
+    result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
+    assert result.category is None
+    assert "overruled: the classifier reads it as ordinary" in result.reason
+    assert detector.SEMANTIC_VETO >= 0.9
+
+
+def test_the_joint_model_never_overrules_a_phrase_rule(real_embedder: object) -> None:
+    message = (
+        "tried to end things back in 2012, twelve years well now and want to give a talk at my old school"
+    )
+    result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
+    assert result.category == "suicide" and result.reason.startswith("phrase rule")
+
+
+def test_the_joint_model_votes_with_the_real_embedder(real_embedder: object) -> None:
+    message = "she's gone a funny grey colour and isn't answering me, her lips look wrong"
+    result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
+    assert result.category == "medical_emergency"

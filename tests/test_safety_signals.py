@@ -127,6 +127,7 @@ def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
         "I hope I don't wake up the baby when I get in",
         "I won't be around next week as I'm away with work",
         "i wont be around next week because im on holiday in spain",
+        "my son reads my letters to me as i cant see well any more",
         "I'd rather be dead than be seen in that jumper lol",
         "my uncle was slurring after a few pints at the wedding",
         "he threw me a surprise party",
