@@ -270,6 +270,9 @@ def test_the_joint_model_never_overrules_a_phrase_rule(real_embedder: object) ->
 
 
 def test_the_joint_model_votes_with_the_real_embedder(real_embedder: object) -> None:
+    """No phrase rule or example catches this; the joint model does, and says so."""
     message = "she's gone a funny grey colour and isn't answering me, her lips look wrong"
+    assert detect(message, embedder=real_embedder, classifier=False).category is None  # type: ignore[arg-type]
     result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
     assert result.category == "medical_emergency"
+    assert result.reason.startswith("classifier+embedding (medical_emergency)")

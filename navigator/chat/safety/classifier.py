@@ -93,13 +93,12 @@ class Classifier:
         would be read with the wrong meaning."""
         columns, values = self._grams(text)
         joint = self.joint
-        usable = (
-            joint is not None
-            and vector is not None
-            and model_id == joint.model_id
-            and vector.shape == (joint.coef.shape[1] - len(self.index),)
-        )
-        if not usable or joint is None or vector is None:
+        if (
+            joint is None
+            or vector is None
+            or model_id != joint.model_id
+            or vector.shape != (joint.coef.shape[1] - len(self.index),)
+        ):
             return self._softmax(self.intercept, self.coef, columns, values), self.threshold, False
         logits_extra = joint.coef[:, len(self.index) :].astype(np.float64) @ (
             np.asarray(vector, dtype=np.float64) * joint.scale

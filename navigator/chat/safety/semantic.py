@@ -217,7 +217,5 @@ def best_similarities(
     """Best cosine per category and for the near misses over the message's parts (for tuning)."""
     examples = examples or load_examples()
     vectors = _vectors(examples, embedder)
-    parts = message_parts(text) or [text]
-    queries = np.stack([np.asarray(embedder.embed_query(p), dtype=np.float32) for p in parts])
-    sims = queries @ vectors.matrix.T
+    sims = embed_parts(message_parts(text) or [text], embedder) @ vectors.matrix.T
     return {name: float(sims[:, vectors.owners == i].max()) for i, name in enumerate(vectors.names)}
