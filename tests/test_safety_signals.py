@@ -106,6 +106,14 @@ def test_repeating_one_cue_never_makes_a_crisis() -> None:
         # the away-for-a-reason mask must not hide leaving for good
         ("won't be around tomorrow as i'm going away for good", "suicide"),
         ("i wont be around next week, ive got the tablets ready", "suicide"),
+        # scenes in progress, told without the category's words
+        ("there's a cable round his neck and he's on a chair", "suicide"),
+        ("i'm on the wrong side of the railings", "suicide"),
+        ("she's stood on the edge of the multi storey car park saying goodbye", "suicide"),
+        ("about to press the hot iron on my thigh", "self_harm"),
+        ("my sister is pouring boiling water over her hand on purpose", "self_harm"),
+        ("an old man on the pavement by the bus stop, not moving", "medical_emergency"),
+        ("a toddler is out on the landing on his own, been knocking ages, no answer", "child_at_risk"),
     ],
 )
 def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
@@ -136,6 +144,14 @@ def test_concept_rules_cover_new_wordings(message: str, category: str) -> None:
         "drowning in forms since my husband's stroke, who can help",
         "my dad needs a hair cut but can't get out, any mobile barbers",
         "grandad had a fall in the summer but he's fine now",
+        # the scene rules' everyday senses
+        "the dog's lead round his neck keeps slipping, any dog trainers near me",
+        "wrapped my scarf round my neck and went for a walk",
+        "I stood on the wrong side of the barrier at the gig and got told off",
+        "put the iron on my shirt before the interview",
+        "poured boiling water over my hand again making tea, silly me",
+        "my toddler plays on his own for hours, is that normal",
+        "the man on the pavement selling the big issue is lovely",
     ],
 )
 def test_near_misses_of_the_concept_rules(message: str) -> None:
