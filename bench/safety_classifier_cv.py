@@ -220,6 +220,9 @@ def main() -> int:
     parser.add_argument("--c", type=float, default=C, help=f"regularisation (shipped: {C})")
     parser.add_argument("--misses", action="store_true", help="print what the last threshold misses")
     parser.add_argument(
+        "--dump", type=Path, help="write every message's answer at the last threshold (JSON lines)"
+    )
+    parser.add_argument(
         "--must-weight", type=float, default=1.0, help="how much a must-catch message counts in training"
     )
     parser.add_argument(
@@ -232,8 +235,15 @@ def main() -> int:
         default=detector.SEMANTIC_VETO,
         help="P(ordinary) from which the joint model overrules a semantic match (above 1: never)",
     )
+    parser.add_argument(
+        "--rule-veto",
+        type=float,
+        default=detector.RULE_VETO,
+        help="P(ordinary) from which the joint model overrules a phrase rule (above 1: never)",
+    )
     args = parser.parse_args()
     detector.SEMANTIC_VETO = args.semantic_veto
+    detector.RULE_VETO = args.rule_veto
     thresholds = [float(t) for t in args.thresholds.split(",")]
     rows = load_rows(owned_files())
     embedder = real_embedder() if args.real else None
@@ -268,6 +278,10 @@ def main() -> int:
             pooled[t] += list(zip(test, answers, strict=True))
             recall, must, fpr, _, _ = figures(test, answers)
             cells.append(_cell(recall, must, fpr))
+            if args.dump and t == thresholds[-1]:
+                with args.dump.open("a", encoding="utf-8") as fh:
+                    for r, a in zip(test, answers, strict=True):
+                        fh.write(json.dumps(dataclasses.asdict(r) | {"answer": a}) + "\n")
             if args.misses and t == thresholds[-1]:
                 for r, a in zip(test, answers, strict=True):
                     if (r.category and r.category not in a) or (not r.category and a):

@@ -261,12 +261,49 @@ def test_the_joint_model_overrules_a_lone_semantic_match(real_embedder: object) 
     assert detector.SEMANTIC_VETO >= 0.9
 
 
-def test_the_joint_model_never_overrules_a_phrase_rule(real_embedder: object) -> None:
-    message = (
-        "tried to end things back in 2012, twelve years well now and want to give a talk at my old school"
-    )
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        (
+            "tried to end things back in 2012, twelve years well now, want to give a talk at my old school",
+            "suicide",
+        ),
+        (
+            "i self harmed as a teenager but ive been fine for twelve years, how do i become a peer mentor",
+            "self_harm",
+        ),
+    ],
+)
+def test_the_joint_model_overrules_a_phrase_rule_when_sure(
+    real_embedder: object, message: str, category: str
+) -> None:
+    """A rule reads words, not time: long past, now helping others."""
+    words_only = detect(message)  # no embedder: no joint model, so nothing is overruled
+    assert words_only.category == category and words_only.reason.startswith("phrase rule")
     result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
-    assert result.category == "suicide" and result.reason.startswith("phrase rule")
+    assert result.category is None
+    assert result.reason.startswith(f"phrase rule ({category})")
+    assert "overruled: the classifier reads it as ordinary" in result.reason
+    assert detector.RULE_VETO > detector.SEMANTIC_VETO  # a phrase is overruled only on stronger evidence
+
+
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("need help with council tax in Wakefield and honestly i want to kill myself", "suicide"),
+        (
+            "had a heart attack in 2019, and now the same crushing pain in my chest and left arm",
+            "medical_emergency",
+        ),
+        ("i self harmed as a teen and tonight ive got the blade out again", "self_harm"),
+        ("he hit me years ago and now hes out of prison and outside my house", "domestic_abuse"),
+    ],
+)
+def test_risk_said_beside_the_past_is_still_caught(
+    real_embedder: object, message: str, category: str
+) -> None:
+    result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
+    assert category in (result.category, *result.also), result.reason
 
 
 def test_the_joint_model_votes_with_the_real_embedder(real_embedder: object) -> None:
@@ -276,3 +313,29 @@ def test_the_joint_model_votes_with_the_real_embedder(real_embedder: object) -> 
     result = detect(message, embedder=real_embedder)  # type: ignore[arg-type]
     assert result.category == "medical_emergency"
     assert result.reason.startswith("classifier+embedding (medical_emergency)")
+
+
+def _chat_replies() -> list[str]:
+    """Every short reply the chat understands, its suggestion buttons, and the issue's follow-ups."""
+    import tomllib
+    from importlib import resources
+
+    data = resources.files("navigator.chat") / "data"
+    intents = tomllib.loads((data / "followups.toml").read_text(encoding="utf-8"))["intents"]
+    buttons = tomllib.loads((data / "wording.toml").read_text(encoding="utf-8"))["suggestions"]
+    issue = ["anything free?", "closer to home", "online instead", "it's for my daughter, she's 13"]
+    return sorted({*(p for phrases in intents.values() for p in phrases), *buttons.values(), *issue})
+
+
+def test_the_chats_own_replies_are_never_a_crisis(real_embedder: object) -> None:
+    """Every message is checked before the chat reads it: a crisis reply to "I'd rather not say" or
+    "it's for my daughter, she's 13" would break the conversation it is part of."""
+    replies = _chat_replies()
+    assert len(replies) > 100
+    flagged = {
+        text: (result.category, result.reason)
+        for text in replies
+        for result in (detect(text), detect(text, embedder=real_embedder))  # type: ignore[arg-type]
+        if result.category is not None
+    }
+    assert not flagged, flagged

@@ -3,6 +3,10 @@
 Three votes: phrase rules over a normalised text, similarity to curated examples (with an embedder),
 and an n-gram classifier scored with numpy from data/classifier.npz, trained on data/training/*.jsonl
 (`python -m navigator.chat.safety.classifier_train` after editing them; holdout_v2 is never used).
+With the message's embedding the classifier reads meaning too, and when it is sure a message is
+ordinary (a past or resolved situation, a course, a story) it overrules a semantic match
+(p >= 0.9) or a phrase rule (p >= 0.95); the reason then says so. Without an embedder the phrase
+rules and the n-gram classifier decide, and nothing is overruled.
 
 The chat engine calls, for every message, before anything else::
 
@@ -23,7 +27,7 @@ The chat engine calls, for every message, before anything else::
     Pass the app's embedder (anything with `embed_query(text) -> unit np.ndarray`; `embed_documents`
     is used when present): the example vectors are cached per embedder, so after the first call a
     message costs one small embedding batch plus the phrase rules (a few ms). Without an embedder
-    only the phrase rules run.
+    the phrase rules and the n-gram classifier run.
 `warm_up(embedder=None) -> None`
     Load the word lists, rules and example vectors at start-up so the first message is fast.
 `detect(message, *, embedder=None) -> SafetyResult`

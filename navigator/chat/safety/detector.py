@@ -34,6 +34,13 @@ CLASSIFIER_CAP = 0.8
 # From this probability of "ordinary" the joint classifier overrules a semantic match that no phrase
 # rule backs (bench/safety_classifier_cv.py: leave-one-file-out, no recall lost, FPR down a point).
 SEMANTIC_VETO = 0.9
+# From this probability of "ordinary" the joint classifier also overrules a phrase rule: the rules read
+# words, not time or purpose ("I had a heart attack in March, where is cardiac rehab?", "I self harmed
+# as a teenager, now I'd like to train as a peer supporter"). Stricter than SEMANTIC_VETO: a rule names
+# what was said. Leave-one-file-out over 22 files (joint vote at 0.6): FPR 11.6% -> 8.6%, recall
+# 91.2% -> 91.1% (3 of 7,111 risk messages, none must-catch); overruling only the rules under 0.9
+# confidence kept half of those false alarms.
+RULE_VETO = 0.95
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +64,6 @@ def detect(
     masked = rules.mask(text)
     hits = rules.match(masked)
     found: dict[str, SafetyResult] = {}
-    for hit in hits:
-        if not hit.negated:
-            reason = f"phrase rule ({hit.category}): {hit.matched!r}"
-            if hit.rule.startswith("signals:"):
-                reason += f" ({hit.rule})"
-            _keep(found, SafetyResult(hit.category, hit.confidence, hit.matched, reason, hit.subject))
     # Negated mentions ("im not suicidal, just lonely") are blanked so their words don't pull.
     semantic_text = _semantic_text(masked, [h for h in hits if h.negated])
     subject = _subject(hits)
@@ -74,20 +75,35 @@ def detect(
     # Like the semantic match, the classifier needs some words to go on: on "my husband" (what is
     # left of "my husband collapsed in laughter" once the idiom is masked) it only sees the prior.
     ordinary: float | None = None  # the joint model's probability that the message is ordinary
+    votes: list[SafetyResult] = []
     if classifier is not False and parts:
         whole = None if queries is None else queries[0]
         model_id = getattr(embedder, "model_id", None)
         votes, ordinary = _classifier_votes(semantic_text, classifier, subject, whole, model_id)
-        for vote in votes:
-            _keep(found, vote)
     overruled = ""
+    ruled: set[str] = set()
+    for hit in hits:
+        if hit.negated:
+            continue
+        reason = f"phrase rule ({hit.category}): {hit.matched!r}"
+        if hit.rule.startswith("signals:"):
+            reason += f" ({hit.rule})"
+        if ordinary is not None and ordinary >= RULE_VETO:
+            overruled = (
+                overruled or f"{reason}, overruled: the classifier reads it as ordinary ({ordinary:.2f})"
+            )
+            continue
+        ruled.add(hit.category)
+        _keep(found, SafetyResult(hit.category, hit.confidence, hit.matched, reason, hit.subject))
+    for vote in votes:  # after the rules: on a tie the phrase, which names what was said, leads
+        _keep(found, vote)
     if embedder is not None:
-        ruled = {h.category for h in hits if not h.negated}
         for match in semantic_matches(semantic_text, embedder, examples, queries):
             reason = f"like {match.example!r} ({match.similarity:.2f}; near miss {match.near_miss:.2f})"
             # A semantic match alone is the weakest signal ("tried to k*ll myself in 2016, 8 years on
             # and doing great" is close to risk examples); the joint model has read thousands of
-            # such harmless messages and overrules it when it is sure. Never a phrase rule.
+            # such harmless messages and overrules it when it is sure, unless a phrase rule that
+            # stands (RULE_VETO is stricter) backs the same category.
             if ordinary is not None and ordinary >= SEMANTIC_VETO and match.category not in ruled:
                 overruled = (
                     overruled or f"{reason}, overruled: the classifier reads it as ordinary ({ordinary:.2f})"
