@@ -127,9 +127,10 @@ def test_held_out_sets_stay_safe_with_the_real_embedder(real_embedder: object, p
 @pytest.mark.slow
 @pytest.mark.xfail(
     reason=(
-        "the issue's bar is not met on the blind set: recall 97.1%, must-catch 98.8% (79 of 80), FPR "
-        "2.7% (2026-11-23, joint n-gram + embedding classifier on 8,430 messages at 0.65 with the "
-        "semantic veto; without the classifier 85.8% / 97.5% / 3.2%)"
+        "the issue's bar is not met on the blind set: recall 97.5%, must-catch 98.8% (79 of 80), FPR "
+        "1.1% (2026-11-23, joint n-gram + embedding classifier on 12,249 messages at 0.55, overruling "
+        "semantic matches at p(ordinary) >= 0.9 and phrase rules at >= 0.95; without the classifier "
+        "85.8% / 97.5% / 3.2%)"
     ),
     strict=True,
 )
@@ -147,8 +148,8 @@ def test_blind_holdout_v2_meets_the_bar(real_embedder: object) -> None:
 
 @pytest.mark.slow
 def test_blind_holdout_v2_does_not_regress(real_embedder: object) -> None:
-    """Floors a little under today's figures on the blind set (recall 0.971, must-catch 0.988, FPR
-    0.027): a change that makes the detector clearly worse on unseen phrasings fails here."""
+    """Floors a little under today's figures on the blind set (recall 0.975, must-catch 0.988, FPR
+    0.011): a change that makes the detector clearly worse on unseen phrasings fails here."""
     report = evaluate(load_examples_file(HOLDOUT_V2), lambda text: detect(text, embedder=real_embedder))  # type: ignore[arg-type]
     assert report.must_catch_recall >= 0.975, _figures(report)
     assert report.recall >= 0.96, _figures(report)
